@@ -1,0 +1,25 @@
+import type { HostContractViews, PluginLogger } from './options.ts';
+
+/** Every option default, in one place (documented in the README's option table). */
+export const DEFAULTS = {
+  development: false,
+  tablePrefix: 'smart_',
+  migrate: false,
+  permissionCacheTtlMs: 5_000,
+  views: {
+    users: 'smart_host_users',
+    userRoles: 'smart_host_user_roles',
+    userPermissions: 'smart_host_user_permissions',
+    rolePermissions: 'smart_host_role_permissions',
+    patients: 'smart_host_patients',
+    patientLinks: 'smart_host_patient_links',
+    documentTypeAccess: 'smart_host_document_type_access',
+  } satisfies HostContractViews,
+} as const;
+
+/** Logs to the console as one JSON line per message; callers never pass tokens, secrets or PHI. */
+export const consoleLogger: PluginLogger = {
+  info: (message, fields) => console.log(JSON.stringify({ level: 'info', source: 'smart-ehr-plugin', message, ...fields })),
+  warn: (message, fields) => console.warn(JSON.stringify({ level: 'warn', source: 'smart-ehr-plugin', message, ...fields })),
+  error: (message, fields) => console.error(JSON.stringify({ level: 'error', source: 'smart-ehr-plugin', message, ...fields })),
+};

@@ -1,0 +1,73 @@
+import type { Router } from 'express';
+import type { Knex } from 'knex';
+import { readBundledManifest, validateManifest, type PluginManifest } from './config/manifest.ts';
+import type { SmartPluginOptions } from './config/options.ts';
+import { resolveOptions } from './config/validate-options.ts';
+import type { HostDirectory } from './host/host-directory.ts';
+import { createSqlHostDirectory } from './host/sql-host-directory.ts';
+import { createPluginRouter } from './http/plugin-router.ts';
+import type { PluginUrls } from './http/status-route.ts';
+import { ClientsStore } from './store/clients-store.ts';
+import { migrateToLatest, migrationStatus, type MigrationStatus } from './store/migrate.ts';
+import { TableNames } from './store/table-names.ts';
+
+/** One mounted plugin instance; nothing is shared with any other instance in the process. */
+export interface SmartPlugin {
+  /** Mount it where `publicUrl` points: `app.use('/smart', plugin.router)`. */
+  readonly router: Router;
+  readonly manifest: PluginManifest;
+  readonly urls: PluginUrls;
+  /** The host directory in use (contract views, with the host's overrides applied). */
+  readonly hostDirectory: HostDirectory;
+  /** Client registration (JS API behind the `clients` CLI). */
+  readonly clients: ClientsStore;
+  /** The role names in force (manifest defaults, overridden by options). */
+  readonly roles: { patient: string; apiServerUser: string };
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
+  migrationStatus(): Promise<MigrationStatus>;
+  /** Releases what the plugin opened itself (its own knex pool); a knex the host passed in stays open. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a plugin instance. Options are validated here, once; a bad option throws a ConfigurationError
+ * naming its path. With `database.migrate: true` pending migrations run before this resolves.
+ */
+export async function createSmartPlugin(options: SmartPluginOptions): Promise<SmartPlugin> {
+  const resolved = resolveOptions(options);
+  const { knex } = resolved;
+  try {
+    const manifest = validateManifest(options.manifest ?? readBundledManifest());
+    const tables = new TableNames(resolved.database.tablePrefix, resolved.database.schema);
+    if (resolved.database.migrate) await migrateToLatest(knex, tables);
+    const urls = derivedUrls(resolved.publicUrl);
+    const hostDirectory: HostDirectory = {
+      ...createSqlHostDirectory(knex, resolved.hostContract),
+      ...resolved.hostDirectory,
+    };
+    return {
+      router: createPluginRouter({ knex, tables, manifest, urls, logger: resolved.logger }),
+      manifest,
+      urls,
+      hostDirectory,
+      clients: new ClientsStore(knex, tables),
+      roles: { ...manifest.roles, ...resolved.roles },
+      migrate: () => migrateToLatest(knex, tables),
+      migrationStatus: () => migrationStatus(knex, tables),
+      close: () => closeOwned(knex, resolved.ownsKnex),
+    };
+  } catch (error) {
+    await closeOwned(knex, resolved.ownsKnex);
+    throw error;
+  }
+}
+
+function derivedUrls(publicUrl: URL): PluginUrls {
+  const base = publicUrl.href.replace(/\/+$/, '');
+  return { publicUrl: base, issuer: `${base}/auth`, fhirBaseUrl: `${base}/fhir` };
+}
+
+async function closeOwned(knex: Knex, owns: boolean): Promise<void> {
+  if (owns) await knex.destroy();
+}
