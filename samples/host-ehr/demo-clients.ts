@@ -1,18 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { JsonWebKey } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { ClientRegistrationInput } from '../../src/index.ts';
+import type { ClientRegistrationInput, SmartPlugin } from '../../src/index.ts';
 
-/**
- * The part of the plugin this module needs: its client registry (`plugin.clients`). Narrower than
- * the plugin's own type so that tests can hand in a stand-in.
- */
-export interface DemoClientRegistry {
-  clients: {
-    register(registration: ClientRegistrationInput): Promise<unknown>;
-    get(clientId: string): Promise<unknown>;
-  };
-}
+/** The part of the plugin this module needs: its client registry. */
+export type DemoClientRegistry = Pick<SmartPlugin, 'clients'>;
 
 /** Client secrets of the demo. Demo only: public in this repository, never use them elsewhere. */
 export const demoClientSecrets = {
