@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'smart-bench-'));
 const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: join(dir, 'bench.sqlite') }, useNullAsDefault: true });
 
 async function measure(ttl: number): Promise<{ opsPerSecond: number; p99Micros: number }> {
-  const plugin = await createSmartPlugin({
+  const plugin = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef',
     knex, publicUrl: 'https://bench.example/smart', database: { migrate: true }, hostContract: { permissionCacheTtlMs: ttl },
   });
   const users = await knex('smart_host_users').select('user_id').orderBy('user_id');

@@ -35,7 +35,10 @@ const knex = knexFactory({
 
 // The host's tables and contract views first: the plugin reads those views.
 await prepareHostDatabase(knex);
-const plugin = await createSmartPlugin({ knex, publicUrl: `${origin}/smart`, development: true, database: { migrate: true } });
+// The plugin seals its signing keys and signs its cookies with this secret; a real EHR reads it from
+// its secret store. The fallback is a public demo value, like every other credential here.
+const secret = process.env.SMART_PLUGIN_SECRET ?? 'demo-only-secret-never-use-in-production-0000';
+const plugin = await createSmartPlugin({ secret, knex, publicUrl: `${origin}/smart`, development: true, database: { migrate: true } });
 const newClients = await seedDemoClients(plugin, { origin, knex });
 const app = createHostApp({
   knex, pluginRouter: plugin.router, mountPath: '/smart', secureCookies: false, sessionSecret: process.env.EHR_SESSION_SECRET,

@@ -6,6 +6,20 @@ export const DEFAULTS = {
   tablePrefix: 'smart_',
   migrate: false,
   permissionCacheTtlMs: 5_000,
+  tokens: {
+    accessTokenSeconds: 3600,
+    offlineRefreshTokenSeconds: 90 * 24 * 3600,
+    onlineRefreshTokenSeconds: 8 * 3600,
+    codeSeconds: 60,
+    launchSeconds: 300,
+    sessionSeconds: 900,
+  },
+  signIn: {
+    maxFailuresPerAccount: 5,
+    maxFailuresPerAddress: 20,
+    windowSeconds: 900,
+    lockoutSeconds: 900,
+  },
   views: {
     users: 'smart_host_users',
     userRoles: 'smart_host_user_roles',

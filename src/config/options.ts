@@ -43,6 +43,49 @@ export interface SmartPluginOptions {
   manifest?: unknown;
   /** Where the plugin writes operational messages. Never receives tokens, secrets or PHI. Default: console. */
   logger?: PluginLogger;
+  /**
+   * At least 32 characters of secret from the host's secret store, the same on every instance. The plugin
+   * derives from it the key that encrypts its signing keys at rest and the key that signs its cookies.
+   * Required unless `development` is true (then a random per-process secret is used).
+   */
+  secret?: string;
+  /** Token and code lifetimes, in seconds. */
+  tokens?: Partial<TokenLifetimes>;
+  /** Failed sign-in limits (DESIGN §4): per account and per source address, with a lockout. */
+  signIn?: Partial<SignInLimits>;
+  /**
+   * Who is signed in to the host EHR for this request (its user id), so an EHR launch does not ask again.
+   * Called on the plugin's own routes only.
+   */
+  currentHostUser?: (req: import('express').Request) => string | undefined | Promise<string | undefined>;
+  /** Allow the deprecated client_credentials grant with a client secret (off by default; responses carry Deprecation). */
+  allowClientCredentialsWithSecret?: boolean;
+}
+
+export interface TokenLifetimes {
+  /** Default 3600. */
+  accessTokenSeconds: number;
+  /** Refresh tokens for `offline_access`. Default 90 days. */
+  offlineRefreshTokenSeconds: number;
+  /** Refresh tokens for `online_access`. Default 8 hours. */
+  onlineRefreshTokenSeconds: number;
+  /** Authorization codes. Default 60. */
+  codeSeconds: number;
+  /** EHR launch contexts created by `createLaunch`. Default 300. */
+  launchSeconds: number;
+  /** The plugin's sign-in session (login, picker, consent). Default 900. */
+  sessionSeconds: number;
+}
+
+export interface SignInLimits {
+  /** Failures of one account within the window that lock it. Default 5. */
+  maxFailuresPerAccount: number;
+  /** Failures from one address within the window that lock that address. Default 20. */
+  maxFailuresPerAddress: number;
+  /** Default 900 (15 minutes). */
+  windowSeconds: number;
+  /** Default 900 (15 minutes). */
+  lockoutSeconds: number;
 }
 
 export interface PluginLogger {
@@ -63,4 +106,9 @@ export interface ResolvedOptions {
   /** Role-name overrides; the manifest supplies the defaults. */
   roles: { patient?: string; apiServerUser?: string };
   logger: PluginLogger;
+  secret: Buffer;
+  tokens: TokenLifetimes;
+  signIn: SignInLimits;
+  currentHostUser: NonNullable<SmartPluginOptions['currentHostUser']> | undefined;
+  allowClientCredentialsWithSecret: boolean;
 }

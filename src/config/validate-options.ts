@@ -2,12 +2,14 @@ import knexFactory, { type Knex } from 'knex';
 import { ConfigurationError } from '../errors/configuration-error.ts';
 import type { HostDirectory } from '../host/host-directory.ts';
 import { consoleLogger, DEFAULTS } from './defaults.ts';
+import { resolveAuthOptions } from './validate-auth-options.ts';
 import {
   booleanAt, functionAt, identifierAt, integerAt, isPlainObject, nonEmptyStringAt, objectAt, onlyKeys,
 } from './option-checks.ts';
 import type { HostContractViews, PluginLogger, ResolvedOptions, SmartPluginOptions } from './options.ts';
 
-const TOP_LEVEL = ['knex', 'publicUrl', 'development', 'database', 'hostContract', 'hostDirectory', 'roles', 'manifest', 'logger'] as const;
+const TOP_LEVEL = ['knex', 'publicUrl', 'development', 'database', 'hostContract', 'hostDirectory', 'roles', 'manifest', 'logger',
+  'secret', 'tokens', 'signIn', 'currentHostUser', 'allowClientCredentialsWithSecret'] as const;
 const HOST_DIRECTORY_METHODS: readonly (keyof HostDirectory)[] = [
   'findUserById', 'findUserByLogin', 'findUserByAzureObject', 'verifyPassword', 'getUserRoles', 'getUserPermissions',
   'getRolePermissions', 'getUserDocumentTypes', 'getRoleDocumentTypes', 'getPatient', 'findPatientLinks', 'searchPatients',
@@ -30,6 +32,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     hostDirectory: resolveHostDirectory(options.hostDirectory),
     roles: resolveRoles(options.roles),
     logger: resolveLogger(options.logger),
+    ...resolveAuthOptions(options, development),
   };
 }
 

@@ -10,7 +10,7 @@ describe('createSmartPlugin option validation', () => {
   });
   after(() => knex.destroy());
 
-  const base = () => ({ knex, publicUrl: 'https://ehr.example.org/smart' });
+  const base = () => ({ knex, publicUrl: 'https://ehr.example.org/smart', secret: 'test-secret-0123456789-0123456789-abcdef' });
 
   async function refusal(options: unknown): Promise<ConfigurationError> {
     try {
@@ -24,7 +24,7 @@ describe('createSmartPlugin option validation', () => {
 
   const cases: [string, () => unknown, string, string][] = [
     ['no options at all', () => undefined, '(options)', 'Invalid option "(options)": expected an object'],
-    ['a missing knex', () => ({ publicUrl: 'https://x.example/smart' }), 'knex',
+    ['a missing knex', () => ({ publicUrl: 'https://x.example/smart', secret: 'x'.repeat(32) }), 'knex',
       'Invalid option "knex": expected a knex instance or a knex configuration object with a "client"'],
     ['a knex config without client', () => ({ ...base(), knex: { connection: {} } }), 'knex',
       'Invalid option "knex": expected a knex instance or a knex configuration object with a "client"'],
@@ -41,7 +41,7 @@ describe('createSmartPlugin option validation', () => {
     ['an unknown database option', () => ({ ...base(), database: { prefix: 'x_' } }), 'database.prefix',
       'Invalid option "database.prefix": expected one of the known options (tablePrefix, schema, migrate)'],
     ['a misspelt top-level option', () => ({ ...base(), pubilcUrl: 'x' }), 'pubilcUrl',
-      'Invalid option "pubilcUrl": expected one of the known options (knex, publicUrl, development, database, hostContract, hostDirectory, roles, manifest, logger)'],
+      'Invalid option "pubilcUrl": expected one of the known options (knex, publicUrl, development, database, hostContract, hostDirectory, roles, manifest, logger, secret, tokens, signIn, currentHostUser, allowClientCredentialsWithSecret)'],
     ['a negative cache TTL', () => ({ ...base(), hostContract: { permissionCacheTtlMs: -1 } }), 'hostContract.permissionCacheTtlMs',
       'Invalid option "hostContract.permissionCacheTtlMs": expected an integer from 0 to 300000, got number -1'],
     ['a view name with SQL in it', () => ({ ...base(), hostContract: { views: { users: 'users; drop table x' } } }), 'hostContract.views.users',
@@ -63,6 +63,14 @@ describe('createSmartPlugin option validation', () => {
       assert.equal(error.message, message);
     });
   }
+
+  it('requires a secret outside development, and never echoes it', async () => {
+    const { secret: _omitted, ...withoutSecret } = base();
+    const missing = await refusal(withoutSecret);
+    assert.equal(missing.message, 'Invalid option "secret": expected at least 32 characters of secret, the same on every instance (required unless development is true)');
+    const short = await refusal({ ...base(), secret: 'too-short-secret' });
+    assert.equal(short.message, 'Invalid option "secret": expected a string of at least 32 characters');
+  });
 
   it('never echoes the value of a secret-bearing option', async () => {
     const error = await refusal({ ...base(), knex: 'postgres://admin:hunter2@db/ehr' });
@@ -95,7 +103,7 @@ describe('createSmartPlugin option validation', () => {
   });
 
   it('opens and closes its own knex when given a configuration', async () => {
-    const plugin = await createSmartPlugin({
+    const plugin = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef',
       knex: { client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true },
       publicUrl: 'https://ehr.example.org/smart',
       database: { migrate: true },

@@ -16,7 +16,7 @@ describe(`host directory over the sample EHR's contract views on ${process.env.T
   before(async () => {
     db = await createTestDatabase();
     await prepareHostDatabase(db.knex);
-    plugin = await createSmartPlugin({ knex: db.knex, publicUrl: 'https://ehr.example.org/smart', database: { migrate: true } });
+    plugin = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef', knex: db.knex, publicUrl: 'https://ehr.example.org/smart', database: { migrate: true } });
     directory = plugin.hostDirectory;
   });
   after(async () => {
@@ -101,7 +101,7 @@ describe(`host directory over the sample EHR's contract views on ${process.env.T
   });
 
   it('lets a revocation show after the cache TTL, or at once after invalidate()', async () => {
-    const quick = await createSmartPlugin({ knex: db.knex, publicUrl: 'https://ehr.example.org/smart', hostContract: { permissionCacheTtlMs: 300 } });
+    const quick = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef', knex: db.knex, publicUrl: 'https://ehr.example.org/smart', hostContract: { permissionCacheTtlMs: 300 } });
     const userId = await idOf('frontdesk');
     const permission = await db.knex('ehr_permissions').where({ name: 'Edit Registration' }).first('id');
     assert.ok((await quick.hostDirectory.getUserPermissions(userId)).has('Edit Registration'));
@@ -120,7 +120,7 @@ describe(`host directory over the sample EHR's contract views on ${process.env.T
 
   it('lets the host replace any method in code, keeping the others', async () => {
     const calls: string[] = [];
-    const custom = await createSmartPlugin({
+    const custom = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef',
       knex: db.knex, publicUrl: 'https://ehr.example.org/smart',
       hostDirectory: { verifyPassword: async (user, password) => { calls.push(user.loginName); return password === 'ldap-ok'; } },
     });
@@ -134,7 +134,7 @@ describe(`host directory over the sample EHR's contract views on ${process.env.T
   it('reads views under other names when the options say so', async () => {
     await db.knex.raw('create view renamed_users as select * from smart_host_users');
     try {
-      const renamed = await createSmartPlugin({
+      const renamed = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef',
         knex: db.knex, publicUrl: 'https://ehr.example.org/smart', hostContract: { views: { users: 'renamed_users' } },
       });
       assert.equal((await renamed.hostDirectory.findUserByLogin('admin'))?.loginName, 'admin');

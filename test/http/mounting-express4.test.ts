@@ -19,7 +19,7 @@ describe('mounting in an Express 4 host', () => {
     assert.match(version, /^4\./);
     // Express 4 has no `router` package dependency; its Router is its own: prove the plugin got it.
     const { createSmartPlugin } = await import('../../src/index.ts');
-    const plugin = await createSmartPlugin({ knex: db.knex, publicUrl: 'https://x.example/smart' });
+    const plugin = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef', knex: db.knex, publicUrl: 'https://x.example/smart' });
     assert.equal(Object.getPrototypeOf(plugin.router), express.Router, 'the plugin built an Express 4 router');
     const { checkMounting } = await import('../support/mounting-scenario.ts');
     await checkMounting(express, createSmartPlugin, db.knex);

@@ -39,7 +39,7 @@ describe('live SQL Server', () => {
   });
 
   it('registers, reads and removes clients through the plugin', async () => {
-    const plugin = await createSmartPlugin({ knex, publicUrl: 'https://ehr.example.org/smart', database: { schema, migrate: true } });
+    const plugin = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef', knex, publicUrl: 'https://ehr.example.org/smart', database: { schema, migrate: true } });
     const { clientSecret } = await plugin.clients.register({ clientId: 'live', authMethod: 'client_secret_basic', scopes: ['user/*.rs'], grantTypes: ['password'] });
     assert.equal(await plugin.clients.verifySecret('live', clientSecret as string), true);
     await assert.rejects(plugin.clients.register({ clientId: 'live', authMethod: 'client_secret_basic', scopes: [], grantTypes: ['password'] }), { name: 'DuplicateClientError' });

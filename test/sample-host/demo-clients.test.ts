@@ -13,7 +13,7 @@ let plugin: SmartPlugin;
 before(async () => {
   db = await createTestDatabase();
   await prepareHostDatabase(db.knex);
-  plugin = await createSmartPlugin({ knex: db.knex, publicUrl: 'http://localhost:4123/smart', development: true, database: { migrate: true } });
+  plugin = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef', knex: db.knex, publicUrl: 'http://localhost:4123/smart', development: true, database: { migrate: true } });
 });
 after(async () => {
   await plugin.close();

@@ -18,7 +18,7 @@ const origin = 'http://localhost:3000';
 before(async () => {
   db = await createTestDatabase();
   await prepareHostDatabase(db.knex);
-  plugin = await createSmartPlugin({ knex: db.knex, publicUrl: `${origin}/smart`, development: true, database: { migrate: true } });
+  plugin = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef', knex: db.knex, publicUrl: `${origin}/smart`, development: true, database: { migrate: true } });
   app = createHostApp({ knex: db.knex, pluginRouter: plugin.router, secureCookies: false });
 });
 after(async () => {

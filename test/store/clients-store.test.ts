@@ -9,7 +9,7 @@ describe(`clients store on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
   let plugin: SmartPlugin;
   before(async () => {
     db = await createTestDatabase();
-    plugin = await createSmartPlugin({ knex: db.knex, publicUrl: 'https://ehr.example.org/smart', database: { migrate: true } });
+    plugin = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef', knex: db.knex, publicUrl: 'https://ehr.example.org/smart', database: { migrate: true } });
   });
   after(async () => {
     await plugin.close();

@@ -54,8 +54,8 @@ describe(`plugin migrations on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
   });
 
   it('runs at construction with database.migrate, and is idempotent across instances', async () => {
-    const a = await createSmartPlugin({ knex: db.knex, publicUrl: 'https://a.example/smart', database: { tablePrefix: 'inst_', migrate: true } });
-    const b = await createSmartPlugin({ knex: db.knex, publicUrl: 'https://b.example/smart', database: { tablePrefix: 'inst_', migrate: true } });
+    const a = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef', knex: db.knex, publicUrl: 'https://a.example/smart', database: { tablePrefix: 'inst_', migrate: true } });
+    const b = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef', knex: db.knex, publicUrl: 'https://b.example/smart', database: { tablePrefix: 'inst_', migrate: true } });
     assert.deepEqual(await b.migrationStatus(), { applied: ['001_initial_tables'], pending: [] });
     await a.close();
     await b.close();

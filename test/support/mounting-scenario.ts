@@ -15,8 +15,8 @@ export interface ExpressModule {
  */
 export async function checkMounting(express: ExpressModule, createSmartPlugin: typeof CreateSmartPlugin, knex: Knex): Promise<void> {
   const app = express();
-  const first = await createSmartPlugin({ knex, publicUrl: 'https://ehr.example.org/smart', database: { migrate: true } });
-  const second = await createSmartPlugin({
+  const first = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef', knex, publicUrl: 'https://ehr.example.org/smart', database: { migrate: true } });
+  const second = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef',
     knex, publicUrl: 'https://ehr.example.org/api/v2/smart', database: { tablePrefix: 'second_', migrate: true },
   });
   app.use('/smart', first.router);

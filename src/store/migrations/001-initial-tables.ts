@@ -54,6 +54,7 @@ export function initialTables(schema: Knex.SchemaBuilder, tables: TableNames): K
     .createTable(tables.name('access_tokens'), (t) => {
       t.string('token_id', 64).notNullable().primary();
       t.string('grant_id', 64);
+      t.string('family_id', 64);
       t.string('client_id', 128).notNullable();
       t.string('subject_id', 255);
       t.string('patient_id', 128);
@@ -62,6 +63,7 @@ export function initialTables(schema: Knex.SchemaBuilder, tables: TableNames): K
       t.timestamp('expires_at').notNullable();
       t.timestamp('revoked_at');
       t.index(['grant_id'], `${tables.prefix}access_tokens_grant_idx`);
+      t.index(['family_id'], `${tables.prefix}access_tokens_family_idx`);
       t.index(['expires_at'], `${tables.prefix}access_tokens_expires_idx`);
     })
     .createTable(tables.name('refresh_tokens'), (t) => {

@@ -1,0 +1,48 @@
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { InvalidClient } from '../errors/oauth-errors.ts';
+import type { AssertionJtiStore } from '../store/assertion-jti-store.ts';
+import type { RegisteredClient } from '../store/client-registration.ts';
+
+export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const MAX_LIFETIME_SECONDS = 300;
+
+/**
+ * Verifies a `private_key_jwt` client assertion (RFC 7523 §3, SMART App Launch 2.2
+ * client-confidential-asymmetric): RS384 or ES384, signed by a key of the client's JWKS,
+ * iss = sub = client_id, aud = the token endpoint, exp at most five minutes ahead, jti never reused.
+ */
+export class ClientAssertionVerifier {
+  private readonly remoteSets = new Map<string, JWTVerifyGetKey>();
+
+  constructor(private readonly jtis: AssertionJtiStore, private readonly audiences: string[]) {}
+
+  async verify(client: RegisteredClient, assertion: string): Promise<void> {
+    let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+    try {
+      ({ payload } = await jwtVerify(assertion, this.keySet(client), {
+        algorithms: ['RS384', 'ES384'], issuer: client.clientId, subject: client.clientId,
+        audience: this.audiences, requiredClaims: ['exp', 'jti'], clockTolerance: 30,
+      }));
+    } catch {
+      throw new InvalidClient('The client assertion is not valid for this client and token endpoint.');
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if ((payload.exp as number) > now + MAX_LIFETIME_SECONDS + 30) {
+      throw new InvalidClient('The client assertion expires more than five minutes ahead.');
+    }
+    if (!(await this.jtis.remember(client.clientId, String(payload.jti), new Date((payload.exp as number) * 1000)))) {
+      throw new InvalidClient('The client assertion was used before (jti replay).');
+    }
+  }
+
+  private keySet(client: RegisteredClient): JWTVerifyGetKey {
+    if (client.jwks) return createLocalJWKSet(client.jwks as Parameters<typeof createLocalJWKSet>[0]);
+    if (!client.jwksUri) throw new InvalidClient('The client has no registered keys.');
+    let set = this.remoteSets.get(client.jwksUri);
+    if (!set) {
+      set = createRemoteJWKSet(new URL(client.jwksUri), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+      this.remoteSets.set(client.jwksUri, set);
+    }
+    return set;
+  }
+}
