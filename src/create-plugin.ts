@@ -6,6 +6,10 @@ import { resolveOptions } from './config/validate-options.ts';
 import type { HostDirectory } from './host/host-directory.ts';
 import { createSqlHostDirectory } from './host/sql-host-directory.ts';
 import { createPluginRouter } from './http/plugin-router.ts';
+import { createAuthorizationServer } from './oauth/authorization-server.ts';
+import { createLaunch, type LaunchInput } from './oauth/create-launch.ts';
+import { smartDiscoveryRoute } from './oauth/endpoints/discovery.ts';
+import { GrantsApi } from './oauth/grants-api.ts';
 import type { PluginUrls } from './http/status-route.ts';
 import { ClientsStore } from './store/clients-store.ts';
 import { migrateToLatest, migrationStatus, type MigrationStatus } from './store/migrate.ts';
@@ -23,6 +27,12 @@ export interface SmartPlugin {
   readonly clients: ClientsStore;
   /** The role names in force (manifest defaults, overridden by options). */
   readonly roles: { patient: string; apiServerUser: string };
+  /** EHR launch: an opaque, short-lived, single-use launch id for the signed-in user (SMART App Launch 2.2). */
+  createLaunch(input: LaunchInput): Promise<{ launch: string; expiresAt: Date }>;
+  /** A person's authorized apps, and revocation of one (patient portal and administrators). */
+  readonly grants: GrantsApi;
+  /** The token signing keys: `rotate()` makes a new key sign while the old stays published until its tokens expire. */
+  readonly keys: { rotate(): Promise<string> };
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   migrationStatus(): Promise<MigrationStatus>;
@@ -46,13 +56,19 @@ export async function createSmartPlugin(options: SmartPluginOptions): Promise<Sm
       ...createSqlHostDirectory(knex, resolved.hostContract),
       ...resolved.hostDirectory,
     };
+    const clients = new ClientsStore(knex, tables);
+    const roles = { ...manifest.roles, ...resolved.roles };
+    const auth = createAuthorizationServer({ knex, tables, options: resolved, manifest, directory: hostDirectory, clients, urls, roles });
     return {
-      router: createPluginRouter({ knex, tables, manifest, urls, logger: resolved.logger }),
+      router: createPluginRouter({ knex, tables, manifest, urls, logger: resolved.logger, authRouter: auth.router, fhirRouter: smartDiscoveryRoute(urls) }),
       manifest,
       urls,
       hostDirectory,
-      clients: new ClientsStore(knex, tables),
-      roles: { ...manifest.roles, ...resolved.roles },
+      clients,
+      roles,
+      createLaunch: (input) => createLaunch({ directory: hostDirectory, clients, launches: auth.launches, lifetimeSeconds: resolved.tokens.launchSeconds }, input),
+      grants: new GrantsApi(knex, auth.grants, auth.tokens, clients),
+      keys: { rotate: () => auth.keys.rotate() },
       migrate: () => migrateToLatest(knex, tables),
       migrationStatus: () => migrationStatus(knex, tables),
       close: () => closeOwned(knex, resolved.ownsKnex),

@@ -11,3 +11,5 @@ export type { RegistrationResult } from './store/clients-store.ts';
 export type { MigrationStatus } from './store/migrate.ts';
 export { mssqlInstallScript } from './store/mssql-script.ts';
 export { ConfigurationError, DuplicateClientError, InvalidRegistrationError } from './errors/index.ts';
+export { LaunchError, type LaunchInput } from './oauth/create-launch.ts';
+export type { AuthorizedApp, GrantOwner } from './oauth/grants-api.ts';

@@ -6,6 +6,8 @@ import { signedInStaffUserId, staffSession } from './auth/staff-session.ts';
 import { html, renderPage, stylesheet } from './pages/html-template.ts';
 import { patientPages } from './pages/patient-pages.ts';
 import { securityHeaders } from './pages/security-headers.ts';
+import { launchDemoAppRoutes, type LaunchDemoApp } from './smart-launch.ts';
+import { smartAppRouter } from '../smart-app/routes.ts';
 
 export interface HostAppDependencies {
   knex: Knex;
@@ -17,6 +19,11 @@ export interface HostAppDependencies {
   secureCookies?: boolean;
   /** Signs the session cookie. Default: random per process, so sessions end when the process does. */
   sessionSecret?: string;
+  /**
+   * EHR launch of the sample SMART app (served at /apps/demo/): `plugin.createLaunch`,
+   * `plugin.urls.fhirBaseUrl` and the app's launch URL. Without it the chart has no launch button.
+   */
+  launchDemoApp?: LaunchDemoApp;
 }
 
 /**
@@ -33,6 +40,8 @@ export function createHostApp(deps: HostAppDependencies): Express {
     secureCookies: deps.secureCookies ?? true,
   }));
   if (deps.pluginRouter) app.use(deps.mountPath ?? '/smart', deps.pluginRouter);
+  // The sample SMART app, with its own headers (its pages run scripts; the EHR's pages run none).
+  app.use(smartAppRouter({ fhirBaseUrl: deps.launchDemoApp?.fhirBaseUrl }));
 
   app.use(securityHeaders);
   app.get('/assets/ehr.css', (_req, res) => {
@@ -41,7 +50,8 @@ export function createHostApp(deps: HostAppDependencies): Express {
   });
   app.get('/', (req, res) => res.redirect(302, signedInStaffUserId(req) ? '/patients' : '/login'));
   app.use(staffLoginRoutes(deps.knex));
-  app.use(patientPages(deps.knex));
+  if (deps.launchDemoApp) app.use(launchDemoAppRoutes(deps.knex, deps.launchDemoApp));
+  app.use(patientPages(deps.knex, { launchDemoApp: Boolean(deps.launchDemoApp) }));
   app.use((_req, res) => {
     res.status(404).send(renderPage('Not found', html`<h1>Not found</h1><p><a href="/">Home</a></p>`));
   });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory from 'knex';
 import { createSmartPlugin } from '../../src/index.ts';
+import { signedInStaffUserId } from './auth/staff-session.ts';
 import { createHostApp } from './app.ts';
 import { prepareHostDatabase } from './database/prepare.ts';
 import { demoPassword, demoStaff } from './database/seed-directory.ts';
@@ -38,16 +39,26 @@ await prepareHostDatabase(knex);
 // The plugin seals its signing keys and signs its cookies with this secret; a real EHR reads it from
 // its secret store. The fallback is a public demo value, like every other credential here.
 const secret = process.env.SMART_PLUGIN_SECRET ?? 'demo-only-secret-never-use-in-production-0000';
-const plugin = await createSmartPlugin({ secret, knex, publicUrl: `${origin}/smart`, development: true, database: { migrate: true } });
+const plugin = await createSmartPlugin({
+  secret, knex, publicUrl: `${origin}/smart`, development: true, database: { migrate: true },
+  // Staff signed in to this EHR are not asked to sign in again when they launch an app.
+  currentHostUser: signedInStaffUserId,
+});
 const newClients = await seedDemoClients(plugin, { origin, knex });
 const app = createHostApp({
   knex, pluginRouter: plugin.router, mountPath: '/smart', secureCookies: false, sessionSecret: process.env.EHR_SESSION_SECRET,
+  launchDemoApp: {
+    createLaunch: (input) => plugin.createLaunch(input),
+    fhirBaseUrl: plugin.urls.fhirBaseUrl,
+    launchUrl: `${origin}/apps/demo/launch`,
+  },
 });
 
 const server = app.listen(port, host, () => {
   console.log([
     `Riverside EHR (demo) is running: open ${origin}`,
     `SMART on FHIR: ${origin}/smart (database ${databaseFile})`,
+    `Demo SMART app: "Launch demo app" on a chart, or standalone at ${origin}/apps/demo/standalone`,
     '',
     `Staff accounts, all with password "${demoPassword}":`,
     ...demoStaff.map((staff) => `  ${staff.login.padEnd(20)} ${staff.displayName} (${staff.roles.join(', ')})${staff.active === false ? ' [inactive]' : ''}`),

@@ -13,9 +13,12 @@ import { statusRoute, type PluginUrls } from './status-route.ts';
  */
 export function createPluginRouter(deps: {
   knex: Knex; tables: TableNames; manifest: PluginManifest; urls: PluginUrls; logger: PluginLogger;
+  authRouter: Router; fhirRouter: Router;
 }): Router {
   const router = express.Router();
   router.get('/status', securityHeaders, statusRoute(deps));
+  router.use('/auth', securityHeaders, deps.authRouter);
+  router.use('/fhir', securityHeaders, deps.fhirRouter);
   router.use(renderUnexpectedError(deps.logger));
   return router;
 }

@@ -2,6 +2,7 @@ import express, { type Response, type Router } from 'express';
 import type { Knex } from 'knex';
 import { holdsAny, numericId, requireStaff, staffOf, type StaffMember } from '../auth/staff-access.ts';
 import { findPatient, listAppointments, listPatients, loadChart, type PatientSummary, type Row } from '../database/chart-queries.ts';
+import { launchDemoAppForm, mayLaunchDemoApp } from '../smart-launch.ts';
 import { renderChart, section } from './chart-sections.ts';
 import { html, renderPage, type SafeHtml } from './html-template.ts';
 
@@ -9,8 +10,10 @@ import { html, renderPage, type SafeHtml } from './html-template.ts';
  * The patient list and the chart. Access follows the EHR's permissions: Registration or View Charts to
  * find a patient and see demographics, View Charts for clinical sections, Sensitive Charts to open a
  * sensitive chart at all (there is no break-glass), and a confidential document type to read it.
+ * With `launchDemoApp`, a chart whose clinical sections the user may see offers "Launch demo app"
+ * (an EHR launch of the sample SMART app; the POST route is in ../smart-launch.ts).
  */
-export function patientPages(knex: Knex): Router {
+export function patientPages(knex: Knex, options: { launchDemoApp?: boolean } = {}): Router {
   const router = express.Router();
   router.use('/patients', requireStaff(knex));
 
@@ -56,6 +59,7 @@ which your account does not have. Ask your EHR administrator if you need access.
       : '';
     send(res, staff, 200, patient.name, html`<h1>${patient.name}
 ${patient.isSensitive ? html`<span class="badge">Sensitive chart</span>` : ''}</h1>
+${options.launchDemoApp && mayLaunchDemoApp(staff, patient) ? launchDemoAppForm(staff, patient) : ''}
 ${demographics(patient, patient.row)}
 ${appointments}
 ${clinical}`);

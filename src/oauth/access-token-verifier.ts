@@ -1,0 +1,47 @@
+import jwt from 'jsonwebtoken';
+import type { GrantsStore } from '../store/grants-store.ts';
+import type { SigningKeyStore } from '../store/signing-keys.ts';
+import type { AccessTokenRecord, TokensStore } from '../store/tokens-store.ts';
+
+/** A valid, unrevoked access token: its claims and its record. */
+export interface VerifiedAccessToken {
+  claims: jwt.JwtPayload & { client_id: string; scope: string; patient?: string; encounter?: string; fhirUser?: string };
+  record: AccessTokenRecord;
+}
+
+/**
+ * Checks an access token the way the resource server and introspection must: our signature (any
+ * published key), issuer, audience, expiry, and the server-side record (revoked token or grant).
+ */
+export class AccessTokenVerifier {
+  constructor(
+    private readonly keys: SigningKeyStore,
+    private readonly tokens: TokensStore,
+    private readonly grants: GrantsStore,
+    private readonly urls: { issuer: string; fhirBaseUrl: string },
+  ) {}
+
+  async verify(token: string): Promise<VerifiedAccessToken | undefined> {
+    const decoded = jwt.decode(token, { complete: true });
+    const kid = decoded && typeof decoded === 'object' ? decoded.header.kid : undefined;
+    if (!kid) return undefined;
+    const key = (await this.keys.published()).find((k) => k.kid === kid) ?? (await this.keys.published(true)).find((k) => k.kid === kid);
+    if (!key) return undefined;
+    let claims: VerifiedAccessToken['claims'];
+    try {
+      claims = jwt.verify(token, key.publicKey, {
+        algorithms: ['RS256'], issuer: this.urls.issuer, audience: this.urls.fhirBaseUrl,
+      }) as VerifiedAccessToken['claims'];
+    } catch {
+      return undefined;
+    }
+    if (typeof claims.jti !== 'string') return undefined;
+    const record = await this.tokens.findAccessToken(claims.jti);
+    if (!record || record.revokedAt || record.expiresAt <= new Date()) return undefined;
+    if (record.grantId) {
+      const grant = await this.grants.get(record.grantId);
+      if (!grant || grant.revokedAt) return undefined;
+    }
+    return { claims, record };
+  }
+}

@@ -1,0 +1,81 @@
+import type { HostDirectory } from '../../host/host-directory.ts';
+import type { SignedInUser } from '../../http/plugin-session.ts';
+import type { AuthorizationCodesStore } from '../../store/authorization-codes-store.ts';
+import type { GrantsStore } from '../../store/grants-store.ts';
+import type { AuthorizationRequest } from '../authorization-request.ts';
+import { grantSubject } from '../interaction.ts';
+import type { FlowInfo } from '../transaction-store.ts';
+
+/** What the code carries to the token endpoint (stored server-side; the code itself is opaque). */
+export interface CodeContext {
+  subject: string;
+  userKind: SignedInUser['kind'];
+  fhirUser: string | null;
+  patient: string | null;
+  encounter: string | null;
+  nonce: string | null;
+  authTime: number;
+  needPatientBanner: boolean;
+  dropped: string[];
+  /** Set for tokens of the password grant: the user must still hold the API Server User role. */
+  apiServerUser?: boolean;
+}
+
+/** The decision the flow reached: the approved request scopes, and what the token may carry now. */
+export interface ApprovedAuthorization {
+  allow: boolean;
+  /** The scopes the user approved, as the client requested them (stored in the grant). */
+  approved: string[];
+  /** approved ∩ the user's EHR permissions now: what the token carries. */
+  scope: string[];
+  dropped: string[];
+  info: FlowInfo;
+}
+
+export interface CodeIssueDeps {
+  codes: AuthorizationCodesStore;
+  grants: GrantsStore;
+  directory: HostDirectory;
+  codeSeconds: number;
+}
+
+/**
+ * Issues an authorization code (RFC 6749 §4.1.2) for an approved request: records the approval as a
+ * grant (widening an existing grant of the same user, client and patient) and stores the code with its
+ * PKCE challenge and launch context. Shaped as oauth2orize's 7-argument `issue` callback.
+ */
+export function issueAuthorizationCode(deps: CodeIssueDeps) {
+  return function issue(
+    client: { clientId: string }, redirectUri: string, user: SignedInUser, ares: ApprovedAuthorization,
+    areq: { smart: AuthorizationRequest }, _locals: unknown, done: (error: unknown, code?: string) => void,
+  ): void {
+    issueCode(deps, client, redirectUri, user, ares, areq.smart).then((code) => done(null, code), done);
+  };
+}
+
+async function issueCode(
+  deps: CodeIssueDeps, client: { clientId: string }, redirectUri: string, user: SignedInUser,
+  ares: ApprovedAuthorization, request: AuthorizationRequest,
+): Promise<string> {
+  const subject = grantSubject(user);
+  const patientId = ares.info.patientId ?? null;
+  const existing = (await deps.grants.listActive(subject.type, subject.id, client.clientId))
+    .find((grant) => grant.patientId === patientId);
+  let grantId: string;
+  if (existing) {
+    grantId = existing.grantId;
+    const union = [...new Set([...existing.scope, ...ares.approved])];
+    if (union.length !== existing.scope.length) await deps.grants.widen(grantId, union);
+  } else {
+    grantId = (await deps.grants.create({ clientId: client.clientId, subjectType: subject.type, subjectId: subject.id, patientId, scope: ares.approved })).grantId;
+  }
+  const fhirUser = user.kind === 'staff' ? ((await deps.directory.findUserById(user.userId))?.fhirUser ?? null) : null;
+  const context: CodeContext = {
+    subject: subject.id, userKind: user.kind, fhirUser, patient: patientId, encounter: ares.info.encounterId ?? null,
+    nonce: request.nonce, authTime: user.authTime, needPatientBanner: !ares.info.fromEhrLaunch, dropped: ares.dropped,
+  };
+  return deps.codes.create({
+    clientId: client.clientId, grantId, redirectUri, scope: ares.scope, codeChallenge: request.codeChallenge,
+    context: context as unknown as Record<string, unknown>, expiresAt: new Date(Date.now() + deps.codeSeconds * 1000),
+  });
+}

@@ -1,0 +1,76 @@
+import { html } from './html.ts';
+import { alertMessage, pageDocument, transactionFields, type PageFrame } from './page-document.ts';
+
+/** One requested scope, in plain language, that the user may approve or deselect. */
+export interface ConsentItem {
+  scope: string;
+  text: string;
+  checked: boolean;
+  /** Why it cannot be granted (e.g. the user's EHR role lacks it); the item is then shown but disabled. */
+  unavailableReason?: string;
+}
+
+export interface ConsentForm {
+  action: string;
+  transactionId: string;
+  csrfToken: string;
+  patientName?: string;
+  items: ConsentItem[];
+  /** Access the app asked for that will not be given whatever the user decides. */
+  dropped: { text: string }[];
+  error?: string;
+}
+
+function consentItem(item: ConsentItem, i: number) {
+  const id = `scope-${i}`;
+  if (item.unavailableReason !== undefined) {
+    // Disabled and unchecked: the browser leaves it out of the post, so it cannot be approved.
+    return html`<div class="choice">
+<input type="checkbox" id="${id}" name="scope" value="${item.scope}" disabled aria-describedby="${id}-reason">
+<div>
+<label for="${id}">${item.text}</label>
+<span class="reason" id="${id}-reason">${item.unavailableReason}</span>
+</div>
+</div>
+`;
+  }
+  return html`<div class="choice">
+<input type="checkbox" id="${id}" name="scope" value="${item.scope}"${item.checked && html` checked`}>
+<label for="${id}">${item.text}</label>
+</div>
+`;
+}
+
+function droppedList(dropped: { text: string }[]) {
+  if (dropped.length === 0) return false;
+  return html`<section aria-labelledby="not-available">
+<h2 id="not-available">Not available</h2>
+<p>${dropped.length === 1 ? 'This was asked for but will not be given:' : 'These were asked for but will not be given:'}</p>
+<ul>
+${dropped.map((entry) => html`<li>${entry.text}</li>
+`)}</ul>
+</section>`;
+}
+
+/**
+ * The consent page (DESIGN §4): each requested scope in plain language, any of which the user may
+ * deselect; the token then carries only what was approved and what the user's EHR permissions allow.
+ */
+export function consentPage(frame: PageFrame, form: ConsentForm): string {
+  return pageDocument(frame, 'Allow access?', html`<h1>Allow access?</h1>
+${alertMessage(form.error)}
+<p>${frame.clientName} is asking to:</p>
+${form.patientName !== undefined && form.patientName !== '' && html`<p class="patient">Patient: ${form.patientName}</p>`}
+<form method="post" action="${form.action}">
+${transactionFields(form.transactionId, form.csrfToken)}
+<fieldset>
+<legend>Requested access</legend>
+${form.items.map(consentItem)}</fieldset>
+${droppedList(form.dropped)}
+<p class="note">You can withdraw this access later.</p>
+<div class="actions">
+<button type="submit" name="decision" value="allow">Allow</button>
+<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+</div>
+</form>`);
+}

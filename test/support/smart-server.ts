@@ -1,0 +1,119 @@
+import { createHash, randomBytes } from 'node:crypto';
+import assert from 'node:assert/strict';
+import express, { type Express, type Request } from 'express';
+import request from 'supertest';
+import { createSmartPlugin, type SmartPlugin, type SmartPluginOptions } from '../../src/index.ts';
+import { prepareHostDatabase } from '../../samples/host-ehr/database/prepare.ts';
+import { seedDemoClients } from '../../samples/host-ehr/demo-clients.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export const ORIGIN = 'http://localhost:3000';
+export const FHIR_BASE = `${ORIGIN}/smart/fhir`;
+export const ISSUER = `${ORIGIN}/smart/auth`;
+export const REDIRECT_URI = 'http://127.0.0.1:8765/callback';
+export const TEST_SECRET = 'test-secret-0123456789-0123456789-abcdef';
+
+/** The sample EHR's database with the plugin mounted at /smart in a bare Express app, and the demo clients. */
+export interface SmartServer {
+  db: TestDatabase;
+  plugin: SmartPlugin;
+  app: Express;
+  /** Who the "host EHR" says is signed in, for EHR launch tests (set per test). */
+  hostUser: { id: string | undefined };
+  userId(login: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startSmartServer(options: Partial<SmartPluginOptions> = {}): Promise<SmartServer> {
+  const db = await createTestDatabase();
+  await prepareHostDatabase(db.knex);
+  const hostUser: { id: string | undefined } = { id: undefined };
+  const plugin = await createSmartPlugin({
+    secret: TEST_SECRET, knex: db.knex, publicUrl: `${ORIGIN}/smart`, development: true, database: { migrate: true },
+    currentHostUser: (_req: Request) => hostUser.id, ...options,
+  });
+  await seedDemoClients(plugin, { origin: ORIGIN, knex: db.knex });
+  const app = express();
+  app.set('trust proxy', 'loopback');
+  app.use('/smart', plugin.router);
+  return {
+    db, plugin, app, hostUser,
+    userId: async (login) => String((await db.knex('ehr_users').where({ login_name: login }).first('id')).id),
+    close: async () => {
+      await plugin.close();
+      await db.drop();
+    },
+  };
+}
+
+/** A PKCE pair (RFC 7636). */
+export function pkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+export type Agent = ReturnType<typeof request.agent>;
+
+export interface AuthorizeParams {
+  clientId?: string;
+  scope: string;
+  state?: string;
+  redirectUri?: string;
+  launch?: string;
+  challenge?: string;
+  extra?: Record<string, string>;
+}
+
+export function authorizeUrl(params: AuthorizeParams): string {
+  const query = new URLSearchParams({
+    response_type: 'code', client_id: params.clientId ?? 'demo-app', redirect_uri: params.redirectUri ?? REDIRECT_URI,
+    scope: params.scope, state: params.state ?? 'state-123', aud: FHIR_BASE,
+    code_challenge: params.challenge ?? pkce().challenge, code_challenge_method: 'S256',
+    ...(params.launch ? { launch: params.launch } : {}), ...params.extra,
+  });
+  return `/smart/auth/authorize?${query}`;
+}
+
+/** The hidden fields of a page's form, as a browser would submit them. */
+export function hiddenFields(page: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const match of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[match[1] as string] = (match[2] as string).replace(/&amp;/g, '&');
+  assert.ok(fields.transaction_id, 'the page carries the transaction id');
+  return fields;
+}
+
+/** Follows the flow's own redirects inside the server until it leaves for the client or shows a page. */
+export async function follow(agent: Agent, response: request.Response): Promise<request.Response> {
+  let current = response;
+  while ((current.status === 302 || current.status === 303) && String(current.headers.location).startsWith('/smart/auth/')) {
+    current = await agent.get(String(current.headers.location));
+  }
+  return current;
+}
+
+/** Signs in on the plugin's page with EHR credentials. */
+export async function signIn(agent: Agent, page: request.Response, username: string, password = 'demo-password'): Promise<request.Response> {
+  assert.equal(page.status, 200, 'the sign-in page is shown');
+  assert.match(page.text, /<h1>Sign in<\/h1>/);
+  return follow(agent, await agent.post('/smart/auth/sign-in').type('form').send({ ...hiddenFields(page.text), username, password }));
+}
+
+/** Approves on the consent page, with the given scopes checked (default: every checked one). */
+export async function consent(agent: Agent, page: request.Response, uncheck: string[] = []): Promise<request.Response> {
+  assert.equal(page.status, 200, 'the consent page is shown');
+  const checked = [...page.text.matchAll(/<input type="checkbox" [^>]*name="scope" value="([^"]+)"[^>]*checked/g)].map((m) => m[1] as string)
+    .filter((scope) => !uncheck.includes(scope));
+  const body = new URLSearchParams({ ...hiddenFields(page.text), decision: 'allow' });
+  for (const scope of checked) body.append('scope', scope);
+  return agent.post('/smart/auth/consent').type('form').send(body.toString());
+}
+
+/** The code (and state) the flow sent back to the client's redirect URI. */
+export function codeFrom(response: request.Response): { code: string; state: string | null } {
+  assert.equal(response.status, 302, `redirected to the client (got ${response.status}: ${response.text?.slice(0, 300)})`);
+  const url = new URL(String(response.headers.location));
+  assert.equal(`${url.origin}${url.pathname}`, REDIRECT_URI);
+  const code = url.searchParams.get('code');
+  assert.ok(code, `a code in ${url.search}`);
+  return { code, state: url.searchParams.get('state') };
+}
