@@ -11,7 +11,8 @@ import { createLaunch, type LaunchInput } from './oauth/create-launch.ts';
 import { smartDiscoveryRoute } from './oauth/endpoints/discovery.ts';
 import { GrantsApi } from './oauth/grants-api.ts';
 import type { PluginUrls } from './http/status-route.ts';
-import { ClientsStore } from './store/clients-store.ts';
+import type { ClientsStore } from './store/clients-store.ts';
+import { ClientResolver } from './oauth/client-resolver.ts';
 import { migrateToLatest, migrationStatus, type MigrationStatus } from './store/migrate.ts';
 import { TableNames } from './store/table-names.ts';
 
@@ -56,7 +57,7 @@ export async function createSmartPlugin(options: SmartPluginOptions): Promise<Sm
       ...createSqlHostDirectory(knex, resolved.hostContract),
       ...resolved.hostDirectory,
     };
-    const clients = new ClientsStore(knex, tables);
+    const clients = new ClientResolver(knex, tables, resolved.vendorCredentials);
     const roles = { ...manifest.roles, ...resolved.roles };
     const auth = createAuthorizationServer({ knex, tables, options: resolved, manifest, directory: hostDirectory, clients, urls, roles });
     return {

@@ -60,6 +60,11 @@ export interface SmartPluginOptions {
   currentHostUser?: (req: import('express').Request) => string | undefined | Promise<string | undefined>;
   /** Allow the deprecated client_credentials grant with a client secret (off by default; responses carry Deprecation). */
   allowClientCredentialsWithSecret?: boolean;
+  /**
+   * Accept applications whose client id and secret are JWTs issued by the vendor's developer portal,
+   * verified with this certificate (PEM certificate or public key) and issuer, without a clients table row.
+   */
+  vendorCredentials?: { certificate: string; issuer: string };
 }
 
 export interface TokenLifetimes {
@@ -111,4 +116,5 @@ export interface ResolvedOptions {
   signIn: SignInLimits;
   currentHostUser: NonNullable<SmartPluginOptions['currentHostUser']> | undefined;
   allowClientCredentialsWithSecret: boolean;
+  vendorCredentials: { publicKey: import('node:crypto').KeyObject; issuer: string } | undefined;
 }

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes, X509Certificate } from 'node:crypto';
 import { ConfigurationError } from '../errors/configuration-error.ts';
 import { DEFAULTS } from './defaults.ts';
-import { booleanAt, functionAt, integerAt, objectAt, onlyKeys } from './option-checks.ts';
+import { booleanAt, functionAt, integerAt, nonEmptyStringAt, objectAt, onlyKeys } from './option-checks.ts';
 import type { ResolvedOptions, SignInLimits, SmartPluginOptions, TokenLifetimes } from './options.ts';
 
-type AuthOptions = Pick<ResolvedOptions, 'secret' | 'tokens' | 'signIn' | 'currentHostUser' | 'allowClientCredentialsWithSecret'>;
+type AuthOptions = Pick<ResolvedOptions, 'secret' | 'tokens' | 'signIn' | 'currentHostUser' | 'allowClientCredentialsWithSecret' | 'vendorCredentials'>;
 
 /** The authorization server's options: secret, lifetimes, sign-in limits, host session hook. */
 export function resolveAuthOptions(options: Partial<SmartPluginOptions>, development: boolean): AuthOptions {
@@ -27,7 +27,22 @@ export function resolveAuthOptions(options: Partial<SmartPluginOptions>, develop
     }),
     currentHostUser: options.currentHostUser,
     allowClientCredentialsWithSecret: booleanAt('allowClientCredentialsWithSecret', options.allowClientCredentialsWithSecret, false),
+    vendorCredentials: resolveVendorCredentials(options.vendorCredentials),
   };
+}
+
+function resolveVendorCredentials(value: unknown): ResolvedOptions['vendorCredentials'] {
+  if (value === undefined) return undefined;
+  const given = objectAt('vendorCredentials', value);
+  onlyKeys('vendorCredentials', given, ['certificate', 'issuer']);
+  const issuer = nonEmptyStringAt('vendorCredentials.issuer', given.issuer);
+  const pem = nonEmptyStringAt('vendorCredentials.certificate', given.certificate);
+  try {
+    const publicKey = pem.includes('BEGIN CERTIFICATE') ? new X509Certificate(pem).publicKey : createPublicKey(pem);
+    return { publicKey, issuer };
+  } catch {
+    throw new ConfigurationError('vendorCredentials.certificate', 'a PEM certificate or public key');
+  }
 }
 
 function resolveSecret(value: unknown, development: boolean): Buffer {

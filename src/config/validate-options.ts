@@ -9,7 +9,7 @@ import {
 import type { HostContractViews, PluginLogger, ResolvedOptions, SmartPluginOptions } from './options.ts';
 
 const TOP_LEVEL = ['knex', 'publicUrl', 'development', 'database', 'hostContract', 'hostDirectory', 'roles', 'manifest', 'logger',
-  'secret', 'tokens', 'signIn', 'currentHostUser', 'allowClientCredentialsWithSecret'] as const;
+  'secret', 'tokens', 'signIn', 'currentHostUser', 'allowClientCredentialsWithSecret', 'vendorCredentials'] as const;
 const HOST_DIRECTORY_METHODS: readonly (keyof HostDirectory)[] = [
   'findUserById', 'findUserByLogin', 'findUserByAzureObject', 'verifyPassword', 'getUserRoles', 'getUserPermissions',
   'getRolePermissions', 'getUserDocumentTypes', 'getRoleDocumentTypes', 'getPatient', 'findPatientLinks', 'searchPatients',
