@@ -7,6 +7,7 @@ import { mssqlInstallScript } from '../store/mssql-script.ts';
 import { TableNames } from '../store/table-names.ts';
 import { UsageError, type CliOutput } from './cli-output.ts';
 import { clientsCommand } from './clients-command.ts';
+import { keysCommand } from './keys-command.ts';
 import { knexConfigFromUrl } from './database-url.ts';
 
 const USAGE = `Usage: smart-ehr-plugin <command> [options]
@@ -21,6 +22,9 @@ Commands:
           --access-token-ttl SECONDS  --refresh-token-ttl SECONDS  --name NAME
   clients list [--json]
   clients remove --id ID
+  keys list                       list token signing keys (active, retiring)
+  keys rotate [--retire-after S]  a new key signs; old keys stay published S seconds (default 3600);
+                                  needs SMART_PLUGIN_SECRET (the plugin's secret option)
 
 Common options:
   --db URL       database (prefer the SMART_EHR_DB environment variable): sqlite:FILE,
@@ -40,13 +44,14 @@ export async function main(argv: string[], out: CliOutput, env: NodeJS.ProcessEn
     const { common, remaining } = commonOptions(rest);
     const tables = new TableNames(common.prefix, common.schema);
     if (command === 'sql') return sqlCommand(remaining, tables, out);
-    if (!['migrate', 'clients'].includes(command)) throw new UsageError(`unknown command ${command}\n\n${USAGE}`);
+    if (!['migrate', 'clients', 'keys'].includes(command)) throw new UsageError(`unknown command ${command}\n\n${USAGE}`);
     const dbUrl = common.db ?? env.SMART_EHR_DB;
     if (!dbUrl) throw new UsageError('no database: set SMART_EHR_DB or pass --db');
     const knex = knexFactory(knexConfigFromUrl(dbUrl));
     try {
       if (command === 'migrate') return await migrateCommand(remaining, knex, tables, out);
-      await clientsCommand(remaining, new ClientsStore(knex, tables), out);
+      if (command === 'keys') await keysCommand(remaining, knex, tables, out, env);
+      else await clientsCommand(remaining, new ClientsStore(knex, tables), out);
       return 0;
     } finally {
       await knex.destroy();

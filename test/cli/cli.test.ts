@@ -77,6 +77,21 @@ describe('smart-ehr-plugin command', () => {
     assert.deepEqual(cli(['clients', 'remove', '--id', 'backend']), { code: 1, stdout: '', stderr: 'smart-ehr-plugin: no client with id backend\n' });
   });
 
+  it('lists and rotates signing keys, needing the plugin secret to seal a new one', () => {
+    assert.deepEqual(cli(['keys', 'list']), { code: 0, stdout: 'No signing keys yet (the first is made when the first token is signed).\n', stderr: '' });
+    const refused = cli(['keys', 'rotate']);
+    assert.equal(refused.code, 2);
+    assert.equal(refused.stderr, "smart-ehr-plugin: keys rotate needs the plugin secret in SMART_PLUGIN_SECRET (the same as the plugin's `secret` option)\n");
+    const env = { SMART_EHR_DB: `sqlite:${dbFile}`, SMART_PLUGIN_SECRET: 'cli-secret-0123456789-0123456789-0123456' };
+    const first = cli(['keys', 'rotate', '--retire-after', '600'], env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^New signing key [A-Za-z0-9_-]{16} is active; previous keys stay published for 600 seconds\.\n$/);
+    cli(['keys', 'rotate'], env);
+    const listed = cli(['keys', 'list']).stdout.trim().split('\n');
+    assert.equal(listed[0], 'KID\tALG\tSTATUS\tCREATED\tRETIRES');
+    assert.deepEqual(listed.slice(1).map((line) => line.split('\t').slice(1, 3)), [['RS256', 'active'], ['RS256', 'retiring']]);
+  });
+
   it('reports an unreachable database without a stack trace or the URL\'s password', () => {
     const { code, stderr } = cli(['migrate', '--db', 'postgres://admin:hunter2@127.0.0.1:1/nothing']);
     assert.equal(code, 1);
