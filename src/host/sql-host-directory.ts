@@ -19,11 +19,11 @@ export function createSqlHostDirectory(knex: Knex, options: SqlHostDirectoryOpti
   };
   const sets = new TtlCache<ReadonlySet<string>>(options.permissionCacheTtlMs);
   const cachedSet = (key: string, query: () => Knex.QueryBuilder, column: string): Promise<ReadonlySet<string>> =>
-    sets.get(key, async () => new Set((await query()).map((row: Record<string, unknown>) => String(row[column]))));
+    sets.get(key, async () => new Set((await orNothing(query(), [])).map((row: Record<string, unknown>) => String(row[column]))));
 
   return {
     async findUserById(userId) {
-      return toUser(await view('users').where('user_id', userId).first());
+      return toUser(await orNothing(view('users').where('user_id', userId).first(), undefined));
     },
     async findUserByLogin(loginName) {
       const rows = await view('users').whereRaw('lower(??) = ?', ['login_name', loginName.toLowerCase()]).limit(2);
@@ -50,7 +50,7 @@ export function createSqlHostDirectory(knex: Knex, options: SqlHostDirectoryOpti
     getRoleDocumentTypes: (role) =>
       cachedSet(`doc-role:${role}`, () => view('documentTypeAccess').where('role', role).whereNull('user_id').select('document_type'), 'document_type'),
     async getPatient(patientId) {
-      return toPatient(await view('patients').where('patient_id', patientId).first());
+      return toPatient(await orNothing(view('patients').where('patient_id', patientId).first(), undefined));
     },
     async findPatientLinks(identity) {
       const rows = await view('patientLinks').whereRaw('lower(??) = ?', ['identity', identity.toLowerCase()]).orderBy('patient_id');
@@ -72,6 +72,20 @@ export function createSqlHostDirectory(knex: Knex, options: SqlHostDirectoryOpti
       }
     },
   };
+}
+
+/**
+ * An id that cannot even be compared with the host's id column (text against an integer column on
+ * PostgreSQL or SQL Server) names nobody: "not found", not a database error.
+ */
+async function orNothing<T>(query: PromiseLike<T>, nothing: T): Promise<T> {
+  try {
+    return await query;
+  } catch (error) {
+    const e = error as { code?: unknown; number?: unknown };
+    if (e.code === '22P02' || e.number === 245 || e.number === 8114) return nothing;
+    throw error;
+  }
 }
 
 function toUser(row: Record<string, unknown> | undefined): HostUser | undefined {

@@ -18,6 +18,8 @@ export interface PluginSession {
   readonly id: string;
   data: PluginSessionData;
   save(): Promise<void>;
+  /** True the first time `key` is claimed, false ever after, whichever instance asks (see `SessionsStore.claimOnce`). */
+  claimOnce(key: string): Promise<boolean>;
   /** A new id for the same data, after sign-in (session fixation defence). */
   regenerate(): Promise<void>;
   destroy(): Promise<void>;
@@ -85,6 +87,9 @@ function attach(
     async save() {
       await options.store.save(id, session.data as Record<string, unknown>, new Date(Date.now() + options.lifetimeSeconds * 1000));
       if (!cookieSent) setCookie();
+    },
+    claimOnce(key) {
+      return options.store.claimOnce(key, new Date(Date.now() + options.lifetimeSeconds * 1000));
     },
     async regenerate() {
       const old = id;

@@ -1,7 +1,16 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { SignInLimits } from '../config/options.ts';
 import type { HostDirectory, HostUser } from '../host/host-directory.ts';
 import type { LoginAttemptsStore } from '../store/login-attempts-store.ts';
+
+/**
+ * Stands in for an unknown account. Its hash has the shape and cost of the usual scrypt hashes (N=2^14,
+ * r=8, p=1) but random content, so no password matches it.
+ */
+const DECOY_USER: HostUser = {
+  userId: '', loginName: '', displayName: '', isActive: false, email: null, aadTenantId: null, aadObjectId: null, fhirUser: null,
+  passwordHash: `scrypt$16384$8$1$${randomBytes(16).toString('base64')}$${randomBytes(32).toString('base64')}`,
+};
 
 export type SignInResult =
   | { ok: true; user: HostUser }
@@ -27,7 +36,8 @@ export class EhrSignIn {
       return { ok: false, reason: 'locked' };
     }
     const user = loginName.trim() ? await this.directory.findUserByLogin(loginName.trim()) : undefined;
-    const matches = user ? await this.directory.verifyPassword(user, password) : false;
+    // An unknown name costs a hash check too, so response times do not tell which accounts exist.
+    const matches = await this.directory.verifyPassword(user ?? DECOY_USER, password) && user !== undefined;
     if (!user || !matches) {
       const accountLocked = await this.attempts.recordFailure(accountKey, this.limits.maxFailuresPerAccount);
       const addressLocked = await this.attempts.recordFailure(addressKey, this.limits.maxFailuresPerAddress);

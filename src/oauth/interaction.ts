@@ -38,7 +38,8 @@ export function grantSubject(user: SignedInUser): { type: SubjectType; id: strin
  */
 export async function nextStep(deps: InteractionDeps, request: AuthorizationRequest, info: FlowInfo, user: SignedInUser | undefined): Promise<NextStep> {
   if (!user) return { step: 'sign-in', info };
-  const current = { ...info, ...(await useLaunch(deps, request, info, user)) };
+  checkFlowUser(info, user);
+  const current = { ...info, userKey: userKeyOf(user), ...(await useLaunch(deps, request, info, user)) };
   const parsed = parseScopes(request.scope.join(' '));
   const needsPatient = launchRequirements(parsed).needsPatientPicker || parsed.resources.some((s) => s.context === 'patient');
   if (needsPatient && !current.patientId) {
@@ -53,6 +54,21 @@ export async function nextStep(deps: InteractionDeps, request: AuthorizationRequ
     && request.scope.every((scope) => grant.scope.includes(scope)));
   if (!covered) return { step: 'consent', info: current };
   return { step: 'issue', info: current, scope: granted, dropped };
+}
+
+function userKeyOf(user: SignedInUser): string {
+  const subject = grantSubject(user);
+  return `${subject.type}:${subject.id}`;
+}
+
+/**
+ * A flow belongs to the user it started with: its launch context and chosen chart were checked for them.
+ * Another person taking over the browser session mid-flow (the host's session changed) must start again.
+ */
+export function checkFlowUser(info: FlowInfo, user: SignedInUser): void {
+  if (info.userKey !== undefined && info.userKey !== userKeyOf(user)) {
+    throw new InvalidRequest('The signed-in user changed during this authorization; start again from the app.');
+  }
 }
 
 /** The requested scopes ∩ the user's EHR permissions now (staff: own; portal users: the Patient role). */
@@ -74,6 +90,10 @@ async function useLaunch(deps: InteractionDeps, request: AuthorizationRequest, i
   if (user.kind !== 'staff') throw new InvalidRequest('An EHR launch is for the EHR user who started it.');
   const launch = await deps.launches.consume(request.launch, user.userId, request.clientId);
   if (!launch) throw new InvalidRequest('The launch is unknown, expired, already used, or was started by another user or for another app.');
+  // The same rule as the picker: a sensitive chart only for a user who may open sensitive charts.
+  if (launch.patientId !== null && !(await mayOpenChart(deps, user.userId, launch.patientId))) {
+    throw new InvalidRequest('The launch names a chart this user may not open.');
+  }
   return { launchUsed: true, fromEhrLaunch: true, patientId: launch.patientId ?? undefined, encounterId: launch.encounterId };
 }
 
@@ -82,4 +102,15 @@ async function onlyChart(deps: InteractionDeps, user: SignedInUser): Promise<str
   if (user.kind !== 'portal') return undefined;
   const links = await deps.directory.findPatientLinks(user.identity);
   return links.length === 1 ? links[0]?.patientId : undefined;
+}
+
+/** Whether a staff user may open a chart: any existing chart, a sensitive one only with a Sensitive Charts permission. */
+export async function mayOpenChart(deps: InteractionDeps, userId: string, patientId: string): Promise<boolean> {
+  const patient = await deps.directory.getPatient(patientId);
+  return Boolean(patient) && (!patient?.isSensitive || (await mayOpenSensitiveCharts(deps, userId)));
+}
+
+export async function mayOpenSensitiveCharts(deps: InteractionDeps, userId: string): Promise<boolean> {
+  const permissions = await deps.directory.getUserPermissions(userId);
+  return deps.sensitiveChartPermissions.some((p) => permissions.has(p));
 }

@@ -60,8 +60,9 @@ export function createOAuth2Server(deps: {
     const client = (req as unknown as Record<string, RegisteredClient>)[CLIENT_PROPERTY] as RegisteredClient;
     const info = (req as unknown as { authInfo: TokenAuthInfo }).authInfo;
     const scope = typeof req.body?.scope === 'string' ? String(req.body.scope).split(' ').filter(Boolean) : undefined;
+    // DESIGN §3: while the secret form is allowed, every answer to it says it is deprecated, refusals included.
+    if (deps.allowClientCredentialsWithSecret && info.method !== 'private_key_jwt') res.set('Deprecation', '@1767225600');
     exchangeClientCredentials(deps.exchanges, client, info.method, scope, deps.allowClientCredentialsWithSecret).then((response) => {
-      if (info.method !== 'private_key_jwt') res.set('Deprecation', '@1767225600');
       res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(response);
     }, next);
   }) as any);

@@ -11,6 +11,10 @@ export interface FlowInfo {
   launchUsed?: boolean;
   /** True when the EHR (launch) showed the patient, so the app need not show a banner. */
   fromEhrLaunch?: boolean;
+  /** Whom the flow's context (launch, chosen chart) was established for; see `checkFlowUser`. */
+  userKey?: string;
+  /** Chart ids the picker has shown in this flow: the only ones it accepts. */
+  offered?: string[];
   /** The page the flow waits on. */
   step?: 'sign-in' | 'pick-patient' | 'consent';
 }
@@ -64,6 +68,17 @@ export class SessionTransactionStore {
     const pending = this.pending(req);
     delete pending[tid];
     pluginSession(req).save().then(() => callback(), callback);
+  }
+
+  /**
+   * Ends a transaction for good before its outcome (code or error) is sent, so a form posted twice, or
+   * replayed, cannot finish the same authorization again. The claim is a row of its own: a stale copy
+   * of the session saved by a concurrent request cannot bring the transaction back.
+   */
+  async claim(req: Request, tid: string): Promise<void> {
+    if (!(await pluginSession(req).claimOnce(`transaction:${tid}`))) throw new TransactionNotFound('the transaction was completed already');
+    delete this.pending(req)[tid];
+    await pluginSession(req).save();
   }
 
   private async write(req: Request, tid: string, txn: Record<string, unknown>): Promise<void> {

@@ -49,6 +49,11 @@ export class GrantsStore {
   }
 
   async widen(grantId: string, scope: string[]): Promise<void> {
+    await this.setScope(grantId, scope);
+  }
+
+  /** Replaces the approved scopes (a later consent may both add and withdraw). */
+  async setScope(grantId: string, scope: string[]): Promise<void> {
     await this.tables.from(this.knex, 'grants').where({ grant_id: grantId }).update({ scope: scope.join(' '), updated_at: new Date() });
   }
 

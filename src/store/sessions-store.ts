@@ -30,6 +30,21 @@ export class SessionsStore {
     }
   }
 
+  /**
+   * Records that `key` was used, once: true for the first caller, false for any later one, on any
+   * instance. Kept as a row beside the sessions (its id has a `:`, which no session id has, so it is
+   * never loaded as one) and pruned with them when it expires.
+   */
+  async claimOnce(key: string, expiresAt: Date): Promise<boolean> {
+    try {
+      await this.tables.from(this.knex, 'sessions').insert({ session_id: `once:${key}`, data: '{}', expires_at: expiresAt });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
   async destroy(sessionId: string): Promise<void> {
     await this.tables.from(this.knex, 'sessions').where({ session_id: sessionId }).delete();
   }

@@ -32,6 +32,8 @@ describe(`host directory over the sample EHR's contract views on ${process.env.T
     assert.equal(user.isActive, true);
     assert.match(user.fhirUser ?? '', /^Practitioner\/\d+$/);
     assert.equal(await directory.findUserByLogin('nobody'), undefined);
+    assert.equal(await directory.findUserById('nobody'), undefined);
+    assert.equal(await directory.getPatient('x'), undefined);
     assert.deepEqual(await directory.findUserById(user.userId), user);
   });
 
@@ -66,6 +68,7 @@ describe(`host directory over the sample EHR's contract views on ${process.env.T
     assert.deepEqual(sorted(await directory.getUserPermissions(await idOf('svc-scheduling'))), ['Registration', 'Schedule']);
     assert.deepEqual(sorted(await directory.getUserPermissions(await idOf('admin'))), ['System Configuration', 'View System Settings']);
     assert.deepEqual(sorted(await directory.getUserPermissions('999999')), []);
+    assert.deepEqual(sorted(await directory.getUserPermissions('not-a-number')), [], 'an id of the wrong type names nobody');
   });
 
   it('reads roles and role permissions, including the built-in Patient role', async () => {

@@ -117,3 +117,49 @@ export function codeFrom(response: request.Response): { code: string; state: str
   assert.ok(code, `a code in ${url.search}`);
   return { code, state: url.searchParams.get('state') };
 }
+
+/** Where a redirect to the client goes (origin and path) and the parameters it carries. */
+export function clientRedirect(response: request.Response): { target: string; params: Record<string, string> } {
+  assert.equal(response.status, 302, `redirected to the client (got ${response.status}: ${response.text?.slice(0, 300)})`);
+  const url = new URL(String(response.headers.location));
+  return { target: `${url.origin}${url.pathname}`, params: Object.fromEntries(url.searchParams) };
+}
+
+/** The authorization code exchange at the token endpoint (public client unless `basic` is given). */
+export function exchangeCode(
+  app: Express, code: string, verifier: string, options: { clientId?: string; basic?: string; redirectUri?: string } = {},
+): request.Test {
+  const call = request(app).post('/smart/auth/token').type('form');
+  if (options.basic) call.auth(options.clientId ?? 'demo-confidential', options.basic);
+  return call.send({
+    grant_type: 'authorization_code', code, redirect_uri: options.redirectUri ?? REDIRECT_URI, code_verifier: verifier,
+    ...(options.basic ? {} : { client_id: options.clientId ?? 'demo-app' }),
+  });
+}
+
+/** The patients a picker page offers, by the name shown, with the id each radio submits. */
+export function offeredPatients(page: string): Map<string, string> {
+  const offered = new Map<string, string>();
+  for (const match of page.matchAll(/name="patient" value="([^"]+)" required>\s*<label[^>]*>([^<(]+) \(/g)) {
+    offered.set((match[2] as string).trim(), match[1] as string);
+  }
+  return offered;
+}
+
+/** On the picker: searches by `search` and chooses the patient shown as `name`. */
+export async function pickPatient(agent: Agent, picker: request.Response, search: string, name: string): Promise<request.Response> {
+  assert.match(picker.text, /<h1>Choose a patient<\/h1>/);
+  const fields = hiddenFields(picker.text);
+  const results = await agent.get(`/smart/auth/pick-patient?transaction_id=${fields.transaction_id}&name=${encodeURIComponent(search)}`);
+  assert.equal(results.status, 200);
+  const id = offeredPatients(results.text).get(name);
+  assert.ok(id, `${name} is offered`);
+  return follow(agent, await agent.post('/smart/auth/pick-patient').type('form').send({ ...hiddenFields(results.text), patient: id }));
+}
+
+/** The chart id of a demo patient, by given and family name. */
+export async function demoPatientId(server: SmartServer, given: string, family: string): Promise<string> {
+  const row = await server.db.knex('ehr_patients').where({ given_name: given, family_name: family }).first('id');
+  assert.ok(row, `${given} ${family} is a demo patient`);
+  return String(row.id);
+}

@@ -67,25 +67,32 @@ function validate(areq: { smart: AuthorizationRequest }, done: (error: unknown, 
 
 /**
  * oauth2orize `immediate` (also used by `resume` after each page): allow at once when nothing is left to
- * ask, otherwise remember which page comes next in the transaction's info.
+ * ask, otherwise remember which page comes next in the transaction's info. `beforeIssue` runs just
+ * before a code is issued (to claim the pending transaction).
  */
-export function immediateDecision(deps: FlowDeps) {
+export function immediateDecision(deps: FlowDeps, beforeIssue?: () => Promise<void>) {
   return (oauth2: { req: { smart: AuthorizationRequest }; info?: FlowInfo; user?: import('../../http/plugin-session.ts').SignedInUser },
     done: (error: unknown, allow?: boolean, info?: unknown) => void): void => {
-    nextStep(deps.interaction, oauth2.req.smart, oauth2.info ?? {}, oauth2.user).then((next) => {
-      if (next.step !== 'issue') return done(null, false, { ...next.info, step: next.step });
+    const decide = async (): Promise<[boolean, unknown]> => {
+      const next = await nextStep(deps.interaction, oauth2.req.smart, oauth2.info ?? {}, oauth2.user);
+      if (next.step !== 'issue') return [false, { ...next.info, step: next.step }];
+      await beforeIssue?.();
       const approved: ApprovedAuthorization = { allow: true, approved: oauth2.req.smart.scope, scope: next.scope, dropped: next.dropped, info: next.info };
-      done(null, true, approved);
-    }, done);
+      return [true, approved];
+    };
+    decide().then(([allow, info]) => done(null, allow, info), done);
   };
 }
 
-/** After a page: issue if nothing is left, else go to the next page. */
+/** After a page: issue if nothing is left (claiming the transaction first), else go to the next page. */
 export function resumeFlow(deps: FlowDeps): ((req: Request, res: Response, next: NextFunction) => void)[] {
+  // `resume` exists in oauth2orize 1.12 but not in its type definitions.
+  const server = deps.server as unknown as { resume(options: object, immediate: unknown): (req: Request, res: Response, next: NextFunction) => void };
   return [
-    // `resume` exists in oauth2orize 1.12 but not in its type definitions.
-    (deps.server as unknown as { resume(options: object, immediate: unknown): (req: Request, res: Response, next: NextFunction) => void })
-      .resume({ loadTransaction: false, userProperty: USER_PROPERTY }, immediateDecision(deps)),
+    (req: Request, res: Response, next: NextFunction) => {
+      const claim = () => deps.store.claim(req, transactionOf(req).transactionID);
+      server.resume({ loadTransaction: false, userProperty: USER_PROPERTY }, immediateDecision(deps, claim))(req, res, next);
+    },
     (req: Request, res: Response) => {
       const txn = transactionOf(req);
       redirectToStep(res, deps.authPath, txn.info?.step ?? 'sign-in', txn.transactionID);

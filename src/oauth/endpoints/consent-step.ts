@@ -8,7 +8,8 @@ import { USER_PROPERTY } from '../oauth2-server.ts';
 import { consentPage } from '../pages/index.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import {
-  csrfMatches, csrfToken, frontChannelErrors, loadSignedInUser, loadTransaction, pageHeaders, redirectOrigin, redirectToStep, transactionOf,
+  csrfMatches, csrfToken, frontChannelErrors, loadSignedInUser, loadTransaction, pageHeaders, redirectOrigin, redirectToStep,
+  requireFlowUser, requireStep, transactionOf,
 } from './front-channel.ts';
 
 const UNAVAILABLE = 'Your EHR account does not allow this.';
@@ -21,7 +22,10 @@ const UNAVAILABLE = 'Your EHR account does not allow this.';
 export function consentStep(deps: FlowDeps, assetsPath: string): Router {
   const router = express.Router();
   const headers = pageHeaders((req) => [redirectOrigin(transactionOf(req).redirectURI)]);
-  const common = [deps.session, loadTransaction(deps.store), headers, loadSignedInUser(deps.directory, deps.currentHostUser), requireUser(deps)];
+  const common = [
+    deps.session, loadTransaction(deps.store), headers, requireStep(deps.authPath, 'consent'),
+    loadSignedInUser(deps.directory, deps.currentHostUser), requireUser(deps), requireFlowUser(),
+  ];
   const render = async (req: Request, res: Response, status: number, error?: string) => {
     const txn = transactionOf(req);
     const user = signedIn(req) as SignedInUser;
@@ -41,6 +45,8 @@ export function consentStep(deps: FlowDeps, assetsPath: string): Router {
   router.post('/consent', express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }), ...common,
     asyncRoute(async (req, res, next) => {
       if (!csrfMatches(deps.csrfKey, req, transactionOf(req).transactionID)) return render(req, res, 403, 'The form expired. Please decide again.');
+      // Whatever the decision, this transaction ends here: a second post of the form finds nothing.
+      await deps.store.claim(req, transactionOf(req).transactionID);
       next();
     }),
     deps.server.decision({ loadTransaction: false, userProperty: USER_PROPERTY } as never, decide(deps) as never) as never,

@@ -5,6 +5,7 @@ import { OAuthError, toOAuthError } from '../../errors/oauth-errors.ts';
 import type { HostDirectory } from '../../host/host-directory.ts';
 import { pluginSession, type SignedInUser } from '../../http/plugin-session.ts';
 import type { RedirectTarget } from '../authorization-request.ts';
+import { checkFlowUser } from '../interaction.ts';
 import { USER_PROPERTY } from '../oauth2-server.ts';
 import { errorPage } from '../pages/index.ts';
 import { TransactionNotFound, type FlowInfo, type SessionTransactionStore } from '../transaction-store.ts';
@@ -37,16 +38,20 @@ export function loadTransaction(store: SessionTransactionStore): RequestHandler 
 /** Headers of every sign-in, picker and consent page: no framing, no caching, a strict CSP. */
 export function pageHeaders(formTargets: (req: Request) => string[] = () => []): RequestHandler {
   return (req, res, next) => {
-    const targets = formTargets(req).join(' ');
-    res.set({
-      'X-Frame-Options': 'DENY',
-      'Content-Security-Policy': `default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'${targets ? ` ${targets}` : ''}; frame-ancestors 'none'; base-uri 'none'`,
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-    });
+    setPageHeaders(res, formTargets(req));
     next();
   };
+}
+
+function setPageHeaders(res: Response, formTargets: string[] = []): void {
+  const targets = formTargets.join(' ');
+  res.set({
+    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy': `default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'${targets ? ` ${targets}` : ''}; frame-ancestors 'none'; base-uri 'none'`,
+    'Cache-Control': 'no-store',
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+  });
 }
 
 /** The origin (or private scheme) a redirect after a form post goes to: browsers check it against form-action. */
@@ -91,6 +96,33 @@ export function loadSignedInUser(
   };
 }
 
+/**
+ * Lets a page serve only the step its transaction waits on; any other step is sent to the right page.
+ * Without it a consent posted while the picker waits would issue a code with no patient, and a
+ * sign-in posted at consent would hand one user's launch context to another.
+ */
+export function requireStep(authPath: string, step: NonNullable<FlowInfo['step']>): RequestHandler {
+  return (req, res, next) => {
+    const txn = transactionOf(req);
+    const waitsOn = txn.info?.step ?? 'sign-in';
+    if (waitsOn === step) return next();
+    redirectToStep(res, authPath, waitsOn, txn.transactionID);
+  };
+}
+
+/** After `loadSignedInUser`: a flow whose user changed (see `checkFlowUser`) ends with invalid_request. */
+export function requireFlowUser(): RequestHandler {
+  return (req, _res, next) => {
+    const user = (req as unknown as Record<string, SignedInUser | undefined>)[USER_PROPERTY];
+    try {
+      if (user) checkFlowUser(transactionOf(req).info ?? {}, user);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
 /** Sends the browser to the page the flow waits on. */
 export function redirectToStep(res: Response, authPath: string, step: string, transactionId: string): void {
   res.redirect(303, `${authPath}/${step}?transaction_id=${encodeURIComponent(transactionId)}`);
@@ -104,9 +136,9 @@ export function redirectToStep(res: Response, authPath: string, step: string, tr
 export function frontChannelErrors(logger: PluginLogger, assetsPath: string): ErrorRequestHandler {
   return (error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    const target = redirectTargetOf(req, res);
-    const oauth = toOAuthError(error);
-    if (oauth.status >= 500) logger.error('authorization flow failed', { error: (error as Error)?.name, detail: (error as Error)?.message });
+    // An error can come before the page's own headers ran (a step's transaction is loaded first);
+    // redirects and error pages must not be cached or framed either.
+    setPageHeaders(res);
     if (error instanceof TransactionNotFound) {
       res.status(400).send(errorPage({ assetsPath }, {
         status: 400, title: 'This sign-in has expired',
@@ -114,6 +146,9 @@ export function frontChannelErrors(logger: PluginLogger, assetsPath: string): Er
       }));
       return;
     }
+    const target = redirectTargetOf(req, res);
+    const oauth = toOAuthError(error);
+    if (oauth.status >= 500) logger.error('authorization flow failed', { error: (error as Error)?.name, detail: (error as Error)?.message });
     if (target && (error instanceof OAuthError || oauth.status < 500 || oauth.code === 'server_error')) {
       const url = new URL(target.redirectUri);
       url.searchParams.set('error', oauth.code);

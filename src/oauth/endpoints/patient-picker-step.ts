@@ -2,11 +2,14 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { HostPatient } from '../../host/host-directory.ts';
 import { asyncRoute } from '../../http/async-route.ts';
 import type { SignedInUser } from '../../http/plugin-session.ts';
+import { mayOpenChart, mayOpenSensitiveCharts } from '../interaction.ts';
 import { patientPickerPage } from '../pages/index.ts';
 import { resumeFlow } from './authorize-endpoint.ts';
+import type { FlowInfo } from '../transaction-store.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import {
-  csrfMatches, csrfToken, frontChannelErrors, loadSignedInUser, loadTransaction, pageHeaders, redirectOrigin, redirectToStep, transactionOf,
+  csrfMatches, csrfToken, frontChannelErrors, loadSignedInUser, loadTransaction, pageHeaders, redirectOrigin, redirectToStep,
+  requireFlowUser, requireStep, transactionOf,
 } from './front-channel.ts';
 
 const SEARCH_LIMIT = 25;
@@ -18,12 +21,16 @@ const SEARCH_LIMIT = 25;
 export function patientPickerStep(deps: FlowDeps, assetsPath: string): Router {
   const router = express.Router();
   const headers = pageHeaders((req) => [redirectOrigin(transactionOf(req).redirectURI)]);
-  const common = [deps.session, loadTransaction(deps.store), headers, loadSignedInUser(deps.directory, deps.currentHostUser)];
+  const common = [
+    deps.session, loadTransaction(deps.store), headers, requireStep(deps.authPath, 'pick-patient'),
+    loadSignedInUser(deps.directory, deps.currentHostUser), requireUser(deps), requireFlowUser(),
+  ];
   const render = async (req: Request, res: Response, status: number, error?: string) => {
     const txn = transactionOf(req);
     const user = signedIn(req) as SignedInUser;
     const query = typeof req.query.name === 'string' ? req.query.name.trim().slice(0, 100) : '';
     const patients = user.kind === 'portal' ? await linkedCharts(deps, user.identity) : query ? await searchCharts(deps, user.userId, query) : [];
+    await rememberOffered(deps, req, patients.map((p) => p.patientId));
     res.status(status).send(patientPickerPage({ assetsPath, clientName: txn.client.name }, {
       action: `${deps.authPath}/pick-patient`, transactionId: txn.transactionID, csrfToken: csrfToken(deps.csrfKey, req, txn.transactionID),
       patients: patients.map((p) => ({ id: p.patientId, name: p.displayName, birthDate: p.birthDate })),
@@ -31,19 +38,37 @@ export function patientPickerStep(deps: FlowDeps, assetsPath: string): Router {
       ...(error ? { error } : {}),
     }));
   };
-  router.get('/pick-patient', ...common, requireUser(deps), asyncRoute((req, res) => render(req, res, 200)), frontChannelErrors(deps.logger, assetsPath));
-  router.post('/pick-patient', express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }), ...common, requireUser(deps),
+  router.get('/pick-patient', ...common, asyncRoute((req, res) => render(req, res, 200)), frontChannelErrors(deps.logger, assetsPath));
+  router.post('/pick-patient', express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 }), ...common,
     asyncRoute(async (req, res, next) => {
       const txn = transactionOf(req);
       if (!csrfMatches(deps.csrfKey, req, txn.transactionID)) return render(req, res, 403, 'The form expired. Please choose again.');
       const chosen = typeof req.body?.patient === 'string' ? req.body.patient : '';
-      if (!chosen || !(await mayOpen(deps, signedIn(req) as SignedInUser, chosen))) return render(req, res, 400, 'Choose one of the patients listed.');
-      txn.info = { ...txn.info, patientId: chosen };
-      await new Promise<void>((resolve, reject) => deps.store.update(req, txn.transactionID, txn as never, (e) => (e ? reject(e) : resolve())));
+      // Only a chart this flow listed, and the user may still open: a forged id never reaches the directory.
+      const offered = txn.info?.offered ?? [];
+      if (!offered.includes(chosen) || !(await mayOpen(deps, signedIn(req) as SignedInUser, chosen))) {
+        return render(req, res, 400, 'Choose one of the patients listed.');
+      }
+      await saveInfo(deps, req, { ...txn.info, patientId: chosen });
       next();
     }),
     ...resumeFlow(deps), frontChannelErrors(deps.logger, assetsPath));
   return router;
+}
+
+const MAX_OFFERED = 100;
+
+async function rememberOffered(deps: FlowDeps, req: Request, ids: string[]): Promise<void> {
+  const txn = transactionOf(req);
+  const before = txn.info?.offered ?? [];
+  if (ids.every((id) => before.includes(id))) return;
+  await saveInfo(deps, req, { ...txn.info, offered: [...new Set([...ids, ...before])].slice(0, MAX_OFFERED) });
+}
+
+function saveInfo(deps: FlowDeps, req: Request, info: FlowInfo): Promise<void> {
+  const txn = transactionOf(req);
+  txn.info = info;
+  return new Promise<void>((resolve, reject) => deps.store.update(req, txn.transactionID, txn as never, (e) => (e ? reject(e) : resolve())));
 }
 
 function signedIn(req: Request): SignedInUser | undefined {
@@ -65,17 +90,11 @@ async function linkedCharts(deps: FlowDeps, identity: string): Promise<HostPatie
 
 /** Staff see only charts they may open: a sensitive chart needs the Sensitive Charts permission. */
 async function searchCharts(deps: FlowDeps, userId: string, name: string): Promise<HostPatient[]> {
-  const mayOpenSensitive = await canOpenSensitive(deps, userId);
+  const mayOpenSensitive = await mayOpenSensitiveCharts(deps.interaction, userId);
   return (await deps.directory.searchPatients({ name, limit: SEARCH_LIMIT })).filter((p) => mayOpenSensitive || !p.isSensitive);
-}
-
-async function canOpenSensitive(deps: FlowDeps, userId: string): Promise<boolean> {
-  const permissions = await deps.directory.getUserPermissions(userId);
-  return deps.interaction.sensitiveChartPermissions.some((p) => permissions.has(p));
 }
 
 async function mayOpen(deps: FlowDeps, user: SignedInUser, patientId: string): Promise<boolean> {
   if (user.kind === 'portal') return (await deps.directory.findPatientLinks(user.identity)).some((l) => l.patientId === patientId);
-  const patient = await deps.directory.getPatient(patientId);
-  return Boolean(patient) && (!patient?.isSensitive || (await canOpenSensitive(deps, user.userId)));
+  return mayOpenChart(deps.interaction, user.userId, patientId);
 }

@@ -5,7 +5,7 @@ import { signInPage } from '../pages/index.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import { resumeFlow } from './authorize-endpoint.ts';
 import {
-  csrfMatches, csrfToken, frontChannelErrors, loadSignedInUser, loadTransaction, pageHeaders, redirectOrigin, transactionOf,
+  csrfMatches, csrfToken, frontChannelErrors, loadSignedInUser, loadTransaction, pageHeaders, redirectOrigin, requireStep, transactionOf,
 } from './front-channel.ts';
 
 const MESSAGES: Record<string, string> = {
@@ -20,6 +20,7 @@ export function signInStep(deps: FlowDeps, assetsPath: string): Router {
   const router = express.Router();
   const headers = pageHeaders((req) => [redirectOrigin(transactionOf(req).redirectURI)]);
   const loader = loadTransaction(deps.store);
+  const atSignIn = requireStep(deps.authPath, 'sign-in');
   const render = (req: Request, res: Response, status: number, error?: string, username?: string) => {
     const txn = transactionOf(req);
     res.status(status).send(signInPage({ assetsPath, clientName: txn.client.name }, {
@@ -27,10 +28,10 @@ export function signInStep(deps: FlowDeps, assetsPath: string): Router {
       ...(username ? { username } : {}), ...(error ? { error } : {}),
     }));
   };
-  router.get('/sign-in', deps.session, loader, headers, loadSignedInUser(deps.directory, deps.currentHostUser),
+  router.get('/sign-in', deps.session, loader, headers, atSignIn, loadSignedInUser(deps.directory, deps.currentHostUser),
     (req: Request, res: Response, next: NextFunction) => ((req as unknown as { smartUser?: unknown }).smartUser ? next() : render(req, res, 200)),
     ...resumeFlow(deps), frontChannelErrors(deps.logger, assetsPath));
-  router.post('/sign-in', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }), deps.session, loader, headers,
+  router.post('/sign-in', express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }), deps.session, loader, headers, atSignIn,
     (req: Request, res: Response, next: NextFunction) => {
       const txn = transactionOf(req);
       const username = typeof req.body?.username === 'string' ? req.body.username.slice(0, 200) : '';

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { InvalidGrant, InvalidRequest, InvalidScope } from '../../errors/oauth-errors.ts';
 import { limitToClient } from '../../smart/client-scope-limits.ts';
 import { formatScopes } from '../../smart/format-scope.ts';
 import { parseScopes } from '../../smart/parse-scope.ts';
 import { limitToPermissions } from '../../smart/permission-scopes.ts';
 import type { RegisteredClient } from '../../store/client-registration.ts';
+import type { Grant } from '../../store/grants-store.ts';
 import type { CodeContext } from '../grants/authorization-code.ts';
 import type { TokenResponse } from '../token-issuer.ts';
 import { accessTokenSeconds, refreshTokenSeconds, type ExchangeDeps } from './exchange-deps.ts';
@@ -36,13 +38,13 @@ export async function exchangePassword(
   if (!granted.some((s) => s.includes('/'))) {
     throw new InvalidScope(`None of the requested scopes is allowed for this client and user (${formatScopes(requested) || 'none requested'}).`);
   }
-  const grant = (await deps.grants.listActive('user', user.userId, client.clientId)).find((g) => g.patientId === null)
-    ?? (await deps.grants.create({ clientId: client.clientId, subjectType: 'user', subjectId: user.userId, patientId: null, scope: granted }));
+  const grant = await recordGrant(deps, client.clientId, user.userId, granted);
   const context: CodeContext = {
     subject: user.userId, userKind: 'staff', fhirUser: user.fhirUser, patient: null, encounter: null, nonce: null,
     authTime: Math.floor(Date.now() / 1000), needPatientBanner: false, dropped: [], apiServerUser: true,
   };
-  const familyId = grant.grantId;
+  // Each sign-in is its own token family, so revoking one instance's refresh token leaves the others alone.
+  const familyId = randomBytes(16).toString('base64url');
   const refreshSeconds = refreshTokenSeconds(deps, client, granted);
   const refresh = refreshSeconds === undefined ? undefined : {
     token: await deps.tokens.issueRefreshToken({
@@ -55,4 +57,13 @@ export async function exchangePassword(
     accessTokenSeconds: accessTokenSeconds(deps, client), refresh,
     idToken: granted.includes('openid') && granted.includes('fhirUser'), context: { fhirUser: user.fhirUser },
   });
+}
+
+/** The organisation's standing approval of this client for this service user, widened to what is granted now. */
+async function recordGrant(deps: ExchangeDeps, clientId: string, userId: string, granted: string[]): Promise<Grant> {
+  const existing = (await deps.grants.listActive('user', userId, clientId)).find((g) => g.patientId === null);
+  if (!existing) return deps.grants.create({ clientId, subjectType: 'user', subjectId: userId, patientId: null, scope: granted });
+  const union = [...new Set([...existing.scope, ...granted])];
+  if (union.length !== existing.scope.length) await deps.grants.widen(existing.grantId, union);
+  return existing;
 }

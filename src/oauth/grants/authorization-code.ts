@@ -1,5 +1,7 @@
+import { AccessDenied } from '../../errors/oauth-errors.ts';
 import type { HostDirectory } from '../../host/host-directory.ts';
 import type { SignedInUser } from '../../http/plugin-session.ts';
+import { parseScopes } from '../../smart/parse-scope.ts';
 import type { AuthorizationCodesStore } from '../../store/authorization-codes-store.ts';
 import type { GrantsStore } from '../../store/grants-store.ts';
 import type { AuthorizationRequest } from '../authorization-request.ts';
@@ -41,7 +43,7 @@ export interface CodeIssueDeps {
 
 /**
  * Issues an authorization code (RFC 6749 §4.1.2) for an approved request: records the approval as a
- * grant (widening an existing grant of the same user, client and patient) and stores the code with its
+ * grant (updating an existing grant of the same user, client and patient) and stores the code with its
  * PKCE challenge and launch context. Shaped as oauth2orize's 7-argument `issue` callback.
  */
 export function issueAuthorizationCode(deps: CodeIssueDeps) {
@@ -59,13 +61,19 @@ async function issueCode(
 ): Promise<string> {
   const subject = grantSubject(user);
   const patientId = ares.info.patientId ?? null;
+  // SMART App Launch 2.2: a granted patient/ scope needs a patient in context; never a token without one.
+  if (!patientId && parseScopes(ares.scope.join(' ')).resources.some((scope) => scope.context === 'patient')) {
+    throw new AccessDenied('No patient was chosen for the patient-level access.');
+  }
   const existing = (await deps.grants.listActive(subject.type, subject.id, client.clientId))
     .find((grant) => grant.patientId === patientId);
   let grantId: string;
   if (existing) {
     grantId = existing.grantId;
-    const union = [...new Set([...existing.scope, ...ares.approved])];
-    if (union.length !== existing.scope.length) await deps.grants.widen(grantId, union);
+    // The latest decision wins for the scopes it was about: what was asked and left unchecked is withdrawn.
+    const scope = [...new Set([...existing.scope.filter((s) => !request.scope.includes(s)), ...ares.approved])];
+    const changed = scope.length !== existing.scope.length || scope.some((s) => !existing.scope.includes(s));
+    if (changed) await deps.grants.setScope(grantId, scope);
   } else {
     grantId = (await deps.grants.create({ clientId: client.clientId, subjectType: subject.type, subjectId: subject.id, patientId, scope: ares.approved })).grantId;
   }
