@@ -67,7 +67,10 @@ export async function createSmartPlugin(options: SmartPluginOptions): Promise<Sm
       hostDirectory,
       clients,
       roles,
-      createLaunch: (input) => createLaunch({ directory: hostDirectory, clients, launches: auth.launches, lifetimeSeconds: resolved.tokens.launchSeconds }, input),
+      createLaunch: (input) => createLaunch({
+        directory: hostDirectory, clients, launches: auth.launches, lifetimeSeconds: resolved.tokens.launchSeconds,
+        sensitiveChartPermissions: manifest.permissions.sensitiveCharts,
+      }, input),
       grants: new GrantsApi(knex, auth.grants, auth.tokens, clients),
       keys: { rotate: () => auth.keys.rotate() },
       migrate: () => migrateToLatest(knex, tables),

@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import type { ClientsStore } from '../store/clients-store.ts';
 import type { GrantsStore } from '../store/grants-store.ts';
 import type { SigningKeyStore } from '../store/signing-keys.ts';
 import type { AccessTokenRecord, TokensStore } from '../store/tokens-store.ts';
@@ -19,6 +20,7 @@ export class AccessTokenVerifier {
     private readonly tokens: TokensStore,
     private readonly grants: GrantsStore,
     private readonly urls: { issuer: string; fhirBaseUrl: string },
+    private readonly clients: Pick<ClientsStore, 'get'>,
   ) {}
 
   async verify(token: string): Promise<VerifiedAccessToken | undefined> {
@@ -41,6 +43,12 @@ export class AccessTokenVerifier {
     if (record.grantId) {
       const grant = await this.grants.get(record.grantId);
       if (!grant || grant.revokedAt) return undefined;
+    }
+    // A client that was disabled or removed loses its tokens at once. Portal-issued (vendor) clients have
+    // no row to disable: their credentials expire instead.
+    if (!record.clientId.startsWith('vendor:')) {
+      const client = await this.clients.get(record.clientId);
+      if (!client || client.disabled) return undefined;
     }
     return { claims, record };
   }

@@ -57,15 +57,18 @@ export function createAuthorizationServer(input: {
   const launches = new LaunchContextsStore(knex, tables);
   const codes = new AuthorizationCodesStore(knex, tables);
   const signIn = new EhrSignIn(directory, new LoginAttemptsStore(knex, tables, options.signIn), options.signIn);
-  const issuer = new TokenIssuer(keys, tokens, urls);
-  const verifier = new AccessTokenVerifier(keys, tokens, grants, urls);
+  const issuer = new TokenIssuer(keys, tokens, urls, `${urls.issuer}/smart-style.json`);
+  const verifier = new AccessTokenVerifier(keys, tokens, grants, urls, clients);
   const assertions = new ClientAssertionVerifier(new AssertionJtiStore(knex, tables), [`${urls.issuer}/token`, urls.issuer]);
   const store = new SessionTransactionStore(clients, options.tokens.sessionSeconds);
   const resources = input.manifest.permissions.resources;
   const server = createOAuth2Server({
     store, requestParser: parseCheckedRequest, allowClientCredentialsWithSecret: options.allowClientCredentialsWithSecret,
     codes: { codes, grants, directory, codeSeconds: options.tokens.codeSeconds },
-    exchanges: { codes, grants, tokens, issuer, directory, signIn, lifetimes: options.tokens, resources, roles: input.roles },
+    exchanges: {
+      codes, grants, tokens, issuer, directory, signIn, lifetimes: options.tokens, resources, roles: input.roles,
+      sensitiveChartPermissions: input.manifest.permissions.sensitiveCharts,
+    },
   });
   const passport = new Passport();
   passport.use(new EhrCredentialsStrategy(signIn));

@@ -21,14 +21,23 @@ export class LaunchError extends Error {
  * an opaque, short-lived, single-use id to the app as `launch`, with `iss` = the FHIR base URL.
  */
 export async function createLaunch(
-  deps: { directory: HostDirectory; clients: ClientsStore; launches: LaunchContextsStore; lifetimeSeconds: number },
+  deps: {
+    directory: HostDirectory; clients: ClientsStore; launches: LaunchContextsStore; lifetimeSeconds: number;
+    sensitiveChartPermissions: readonly string[];
+  },
   input: LaunchInput,
 ): Promise<{ launch: string; expiresAt: Date }> {
   if (typeof input?.userId !== 'string' || !input.userId) throw new LaunchError('createLaunch needs the signed-in userId');
   const user = await deps.directory.findUserById(input.userId);
   if (!user?.isActive) throw new LaunchError('createLaunch: the user is unknown or inactive');
-  if (input.patientId !== undefined && !(await deps.directory.getPatient(input.patientId))) {
-    throw new LaunchError('createLaunch: the patient is unknown');
+  if (input.patientId !== undefined) {
+    const patient = await deps.directory.getPatient(input.patientId);
+    if (!patient) throw new LaunchError('createLaunch: the patient is unknown');
+    // Refused here already, so the EHR can tell the user, rather than at the app's authorization.
+    const permissions = patient.isSensitive ? await deps.directory.getUserPermissions(user.userId) : undefined;
+    if (permissions && !deps.sensitiveChartPermissions.some((p) => permissions.has(p))) {
+      throw new LaunchError('createLaunch: the chart is restricted and this user may not open it');
+    }
   }
   if (input.clientId !== undefined) {
     const client = await deps.clients.get(input.clientId);

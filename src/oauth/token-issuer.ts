@@ -9,7 +9,6 @@ export interface TokenContext {
   encounter?: string | null;
   fhirUser?: string | null;
   needPatientBanner?: boolean;
-  smartStyleUrl?: string;
   nonce?: string | null;
   authTime?: number | null;
 }
@@ -40,6 +39,8 @@ export class TokenIssuer {
     private readonly keys: SigningKeyStore,
     private readonly tokens: TokensStore,
     private readonly urls: { issuer: string; fhirBaseUrl: string },
+    /** The EHR's style sheet for apps (SMART "context-style"), sent with every launch context. */
+    private readonly styleUrl: string,
   ) {}
 
   async issue(request: IssueRequest): Promise<TokenResponse> {
@@ -67,7 +68,7 @@ export class TokenIssuer {
     if (context.patient) response.patient = context.patient;
     if (context.encounter) response.encounter = context.encounter;
     if (context.needPatientBanner !== undefined && context.patient) response.need_patient_banner = context.needPatientBanner;
-    if (context.smartStyleUrl) response.smart_style_url = context.smartStyleUrl;
+    if (context.patient) response.smart_style_url = this.styleUrl;
     return response;
   }
 

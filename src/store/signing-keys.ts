@@ -46,7 +46,10 @@ export class SigningKeyStore {
 
   /** Keys to publish in `jwks` and to verify with: active and retiring, newest first. */
   async published(reload = false): Promise<SigningKey[]> {
-    if (!reload && this.cache && Date.now() - this.cache.loadedAt < this.reloadMs) return this.cache.keys;
+    // A forced reload (an unknown kid) is honoured at most every few seconds, so tokens with made-up
+    // kids cannot turn every request into a database read.
+    const age = this.cache ? Date.now() - this.cache.loadedAt : Infinity;
+    if (this.cache && (reload ? age < 5_000 : age < this.reloadMs)) return this.cache.keys;
     const now = new Date();
     const rows = await this.tables.from(this.knex, 'signing_keys').whereIn('status', ['active', 'retiring'])
       .orderBy('created_at', 'desc').orderBy('kid');

@@ -100,14 +100,26 @@ describe(`EHR launch on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
     codeFrom(page.status === 302 ? page : await consent(owner, page));
   });
 
-  it('refuses a launch of a sensitive chart for a user without Sensitive Charts', async () => {
+  it('refuses a launch of a sensitive chart for a user without Sensitive Charts, at creation and at use', async () => {
     const samId = await demoPatientId(server, 'Sam', 'Rivera');
-    server.hostUser.id = providerId;
-    assert.deepEqual(clientRedirect(await authorize(await launchFor({ patientId: samId }))).params,
-      { error: 'invalid_request', error_description: 'The launch names a chart this user may not open.', state: 'ehr-state' });
+    await assert.rejects(launchFor({ patientId: samId }),
+      (error: unknown) => error instanceof LaunchError && error.message === 'createLaunch: the chart is restricted and this user may not open it');
     const okaforId = await server.userId('sensitive-provider');
     server.hostUser.id = okaforId;
     assertAccepted(await authorize(await launchFor({ userId: okaforId, patientId: samId })));
+    // The permission may be withdrawn between the EHR's click and the app's authorization request.
+    const launch = await launchFor({ userId: okaforId, patientId: samId });
+    const permission = await server.db.knex('ehr_permissions').where({ name: 'Sensitive Charts' }).first('id');
+    const grant = { user_id: Number(okaforId), permission_id: permission.id };
+    await server.db.knex('ehr_user_permission_overrides').where(grant).delete();
+    server.plugin.hostDirectory.invalidate(okaforId);
+    try {
+      assert.deepEqual(clientRedirect(await authorize(launch)).params,
+        { error: 'invalid_request', error_description: 'The launch names a chart this user may not open.', state: 'ehr-state' });
+    } finally {
+      await server.db.knex('ehr_user_permission_overrides').insert({ ...grant, effect: 'grant' });
+      server.plugin.hostDirectory.invalidate(okaforId);
+    }
   });
 
   it('stops the flow when another user signs in to the EHR before consent is given', async () => {

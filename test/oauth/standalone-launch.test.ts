@@ -46,7 +46,7 @@ describe(`standalone launch with EHR credentials on ${process.env.TEST_DB ?? 'sq
     assert.equal(token.status, 200, token.text);
     assert.equal(token.headers['cache-control'], 'no-store');
     assert.deepEqual(Object.keys(token.body).sort(),
-      ['access_token', 'expires_in', 'id_token', 'need_patient_banner', 'patient', 'refresh_token', 'scope', 'token_type']);
+      ['access_token', 'expires_in', 'id_token', 'need_patient_banner', 'patient', 'refresh_token', 'scope', 'smart_style_url', 'token_type']);
     assert.equal(token.body.token_type, 'Bearer');
     assert.equal(token.body.expires_in, 3600);
     assert.equal(token.body.patient, leoId);

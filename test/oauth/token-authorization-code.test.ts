@@ -55,9 +55,10 @@ describe(`token endpoint: authorization_code on ${process.env.TEST_DB ?? 'sqlite
     const { code, verifier } = await obtainCode(server, { scope, patientName: 'lopez' });
     const res = await redeemCode(server, code, verifier);
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(Object.keys(res.body).sort(), ['access_token', 'expires_in', 'need_patient_banner', 'patient', 'scope', 'token_type']);
+    assert.deepEqual(Object.keys(res.body).sort(), ['access_token', 'expires_in', 'need_patient_banner', 'patient', 'scope', 'smart_style_url', 'token_type']);
     assert.match(res.body.patient, /^\d+$/);
     assert.equal(res.body.need_patient_banner, true);
+    assert.equal(res.body.smart_style_url, 'http://localhost:3000/smart/auth/smart-style.json');
     assert.equal((jwt.decode(res.body.access_token) as jwt.JwtPayload).patient, res.body.patient);
   });
 
@@ -87,6 +88,25 @@ describe(`token endpoint: authorization_code on ${process.env.TEST_DB ?? 'sqlite
     assertOAuthError(again, 400, 'invalid_grant', 'The authorization code was used already; the tokens it issued are revoked.');
     assert.equal(await isActive(server, first.body.access_token), false);
     assertOAuthError(await refresh(server, first.body.refresh_token), 400, 'invalid_grant', 'The refresh token was revoked.');
+  });
+
+  it('leaves no live token when a replay races the first exchange (20 codes, two exchanges at once each)', async () => {
+    const codes = [];
+    for (let i = 0; i < 20; i += 1) codes.push(await obtainCode(server, { scope: SCOPE }));
+    const replayed = 'The authorization code was used already; the tokens it issued are revoked.';
+    const outcomes = await Promise.all(codes.map(async ({ code, verifier }) => {
+      const answers = await Promise.all([redeemCode(server, code, verifier), redeemCode(server, code, verifier)]);
+      const issued = answers.filter((res) => res.status === 200);
+      for (const res of answers.filter((r) => r.status !== 200)) assertOAuthError(res, 400, 'invalid_grant', replayed);
+      // Two exchanges of one code always make one of them a replay, so nothing either returned may stay usable.
+      assert.ok(issued.length <= 1, 'at most one exchange succeeds');
+      for (const res of issued) {
+        assert.equal(await isActive(server, res.body.access_token), false, 'the access token was revoked');
+        assertOAuthError(await refresh(server, res.body.refresh_token), 400, 'invalid_grant', 'The refresh token was revoked.');
+      }
+      return issued.length;
+    }));
+    assert.equal(outcomes.length, 20);
   });
 
   it('refuses an unknown code', async () => {

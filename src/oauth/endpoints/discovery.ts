@@ -31,7 +31,7 @@ export function smartConfiguration(urls: AuthUrls): Record<string, unknown> {
     code_challenge_methods_supported: ['S256'],
     capabilities: [
       'launch-ehr', 'launch-standalone', 'authorize-post', 'client-public', 'client-confidential-symmetric',
-      'client-confidential-asymmetric', 'context-banner', 'context-ehr-patient', 'context-ehr-encounter',
+      'client-confidential-asymmetric', 'context-banner', 'context-style', 'context-ehr-patient', 'context-ehr-encounter',
       'context-standalone-patient', 'sso-openid-connect', 'permission-offline', 'permission-online',
       'permission-patient', 'permission-user', 'permission-v1', 'permission-v2',
     ],
@@ -56,12 +56,33 @@ export function openidConfiguration(urls: AuthUrls): Record<string, unknown> {
   };
 }
 
-/** GET {issuer}/jwks and {issuer}/.well-known/openid-configuration. */
+/**
+ * The EHR's look for embedded apps (SMART App Launch 2.2 "Styling"): a calm default a host may replace
+ * by serving its own document at this path in front of the plugin.
+ */
+export const SMART_STYLE = {
+  color_background: '#f6f7f9',
+  color_error: '#b3261e',
+  color_highlight: '#1d5fbf',
+  color_modal_backdrop: 'rgba(16, 24, 40, 0.45)',
+  color_success: '#1e7b34',
+  color_text: '#1f2328',
+  dim_border_radius: '6px',
+  dim_font_size: '16px',
+  dim_spacing_size: '16px',
+  font_family_body: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  font_family_heading: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+};
+
+/** GET {issuer}/jwks, {issuer}/smart-style.json and {issuer}/.well-known/openid-configuration. */
 export function authDiscoveryRoutes(urls: AuthUrls, keys: SigningKeyStore): Router {
   const router = express.Router();
   const cors = openCors('GET');
   router.route('/.well-known/openid-configuration').options(cors).get(cors, (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').json(openidConfiguration(urls));
+  });
+  router.route('/smart-style.json').options(cors).get(cors, (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600').json(SMART_STYLE);
   });
   router.route('/jwks').options(cors).get(cors, asyncRoute(async (_req, res) => {
     const published = await keys.published();

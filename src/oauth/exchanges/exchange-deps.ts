@@ -19,6 +19,8 @@ export interface ExchangeDeps {
   lifetimes: TokenLifetimes;
   resources: PluginManifest['permissions']['resources'];
   roles: { patient: string; apiServerUser: string };
+  /** Permissions that open a sensitive chart (any one of them). */
+  sensitiveChartPermissions: readonly string[];
 }
 
 /** The access token lifetime for a client: its registration's, or the plugin default. */

@@ -72,6 +72,11 @@ async function currentScope(deps: ExchangeDeps, context: CodeContext, scope: str
   const permissions = context.userKind === 'staff'
     ? await deps.directory.getUserPermissions(context.subject)
     : await deps.directory.getRolePermissions(deps.roles.patient);
+  // A chart marked sensitive since, or a Sensitive Charts permission withdrawn since, ends the access.
+  if (context.patient && (await deps.directory.getPatient(context.patient))?.isSensitive
+    && !deps.sensitiveChartPermissions.some((p) => permissions.has(p))) {
+    throw new InvalidGrant('The patient\'s chart is restricted and this user may no longer open it.');
+  }
   const stillApproved = limitToClient(parseScopes(scope.join(' ')), approved).allowed;
   return limitToPermissions(stillApproved, { resources: deps.resources, permissions }).granted;
 }
