@@ -7,6 +7,12 @@ export interface ScopeDescription {
   scopes: string[];
 }
 
+/** Who is reading the consent page, for the wording. */
+export interface ScopeWording {
+  /** The chosen patient, when someone other than the patient consents (staff): `patient/` scopes name them, not "your". */
+  patientName?: string;
+}
+
 const NON_RESOURCE: Readonly<Record<NonResourceScope, string>> = {
   openid: 'Know who you are',
   fhirUser: 'Know who you are',
@@ -22,31 +28,32 @@ const NON_RESOURCE: Readonly<Record<NonResourceScope, string>> = {
 // Verbs in the order people expect to read them, not the `cruds` order of the letters.
 const VERBS: readonly (readonly [string, string])[] = [['r', 'read'], ['s', 'search'], ['c', 'create'], ['u', 'update'], ['d', 'delete']];
 
-const WHOLE_RECORD: Readonly<Record<ScopeContext, string>> = {
-  patient: 'all of your health record',
-  user: 'all health records of patients you can access',
-  system: 'all health records of all patients',
+// `owner` is "your" or a patient's name in the possessive ("Leo Lopez's").
+const WHOLE_RECORD: Readonly<Record<ScopeContext, (owner: string) => string>> = {
+  patient: (owner) => `all of ${owner} health record`,
+  user: () => 'all health records of patients you can access',
+  system: () => 'all health records of all patients',
 };
 
-const OWNED: Readonly<Record<ScopeContext, (noun: string) => string>> = {
-  patient: (noun) => `your ${noun}`,
+const OWNED: Readonly<Record<ScopeContext, (noun: string, owner: string) => string>> = {
+  patient: (noun, owner) => `${owner} ${noun}`,
   user: (noun) => `${noun} of patients you can access`,
   system: (noun) => `${noun} of all patients`,
 };
 
 /** Plain-language text of one scope for the consent page (SMART 2.2 app-launch "authorization": the user approves scopes). */
-export function describeScope(token: string): string {
+export function describeScope(token: string, wording: ScopeWording = {}): string {
   const scope = parseScope(token);
   if (scope === undefined) return `Unrecognised access “${token}”`;
   if (typeof scope === 'string') return NON_RESOURCE[scope];
-  return `${interactionPhrase(scope.interactions)} ${records(scope)}`;
+  return `${interactionPhrase(scope.interactions)} ${records(scope, owner(wording))}`;
 }
 
 /** Consent page lines, one per distinct text, each with the tokens it stands for (`openid fhirUser` is one line). */
-export function describeScopes(tokens: readonly string[]): ScopeDescription[] {
+export function describeScopes(tokens: readonly string[], wording: ScopeWording = {}): ScopeDescription[] {
   const lines = new Map<string, string[]>();
   for (const token of tokens) {
-    const text = describeScope(token);
+    const text = describeScope(token, wording);
     lines.set(text, [...(lines.get(text) ?? []), token]);
   }
   return [...lines].map(([text, scopes]) => ({ text, scopes }));
@@ -60,11 +67,17 @@ export function interactionPhrase(interactions: string): string {
   return phrase.charAt(0).toUpperCase() + phrase.slice(1);
 }
 
-function records(scope: ResourceScope): string {
+// "James's" rather than "James'": both are correct English, and one rule reads the same for every name.
+function owner(wording: ScopeWording): string {
+  const name = wording.patientName?.trim() ?? '';
+  return name === '' ? 'your' : `${name}'s`;
+}
+
+function records(scope: ResourceScope, owner: string): string {
   if (scope.resourceType === '*') {
-    const whole = WHOLE_RECORD[scope.context];
+    const whole = WHOLE_RECORD[scope.context](owner);
     return scope.category === undefined ? whole : `${whole} in category “${scope.category}”`;
   }
   const { noun, shared } = recordName(scope.resourceType, scope.category);
-  return shared ? noun : OWNED[scope.context](noun);
+  return shared ? noun : OWNED[scope.context](noun, owner);
 }

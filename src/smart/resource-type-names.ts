@@ -10,7 +10,7 @@ const CONDITION_CATEGORY = 'http://terminology.hl7.org/CodeSystem/condition-cate
 const US_CORE_CONDITION_CATEGORY = 'http://hl7.org/fhir/us/core/CodeSystem/condition-category';
 const US_CORE_DOCUMENT_CATEGORY = 'http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category';
 
-// Plural nouns that read after "your" and before "of patients you can access".
+// Plural nouns that read after "your" or a patient's name ("Leo Lopez's") and before "of patients you can access".
 const RECORDS: Readonly<Record<string, string>> = {
   AllergyIntolerance: 'allergies and intolerances',
   Appointment: 'appointments',

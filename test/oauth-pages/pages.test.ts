@@ -19,9 +19,10 @@ const patients = [
   { id: 'pat-"2"', name: 'Lee, Bo <b>', birthDate: null },
 ];
 const consentItems = [
-  { scope: 'patient/Observation.rs', text: 'Read and search your lab results', checked: true },
-  { scope: 'patient/Condition.rs', text: 'Read your problems & "concerns"', checked: false },
-  { scope: 'patient/MedicationRequest.cud', text: 'Change your prescriptions', checked: true,
+  { scopes: ['openid', 'fhirUser'], text: 'Know who you are', checked: true },
+  { scopes: ['patient/Observation.rs'], text: 'Read and search your lab results', checked: true },
+  { scopes: ['patient/Condition.rs'], text: 'Read your problems & "concerns"', checked: false },
+  { scopes: ['patient/MedicationRequest.cud', 'patient/MedicationRequest.write'], text: 'Change your prescriptions', checked: true,
     unavailableReason: 'Your EHR role does not allow <this>' },
 ];
 
@@ -173,17 +174,18 @@ describe('consent page', () => {
     assert.match(doc, /<fieldset>\n<legend>Requested access<\/legend>/);
   });
 
-  it('has one checkbox per item, checked as given, and disables unavailable items with the reason', () => {
+  it('has one checkbox per item carrying all its scopes, checked as given, and disables unavailable items with the reason', () => {
     const boxes = elements(doc, 'input').filter((i) => i.type === 'checkbox');
     assert.deepEqual(boxes.map((b) => [b.name, b.value, 'checked' in b, 'disabled' in b]), [
+      ['scope', 'openid fhirUser', true, false],
       ['scope', 'patient/Observation.rs', true, false],
       ['scope', 'patient/Condition.rs', false, false],
-      ['scope', 'patient/MedicationRequest.cud', false, true],
+      ['scope', 'patient/MedicationRequest.cud patient/MedicationRequest.write', false, true],
     ]);
     assert.deepEqual(boxes.map((b) => labelsFor(doc, b.id ?? '')), [
-      ['Read and search your lab results'], ['Read your problems &amp; &quot;concerns&quot;'], ['Change your prescriptions'],
+      ['Know who you are'], ['Read and search your lab results'], ['Read your problems &amp; &quot;concerns&quot;'], ['Change your prescriptions'],
     ]);
-    const reasonId = boxes[2]?.['aria-describedby'] ?? '';
+    const reasonId = boxes[3]?.['aria-describedby'] ?? '';
     assert.equal(textOf(doc, reasonId), 'Your EHR role does not allow &lt;this&gt;');
   });
 

@@ -8,6 +8,8 @@ import {
 } from '../support/smart-server.ts';
 
 const BASE = 'launch/patient openid fhirUser';
+/** BASE as the consent page's checkboxes carry it: `openid` and `fhirUser` are one line. */
+const BASE_LINES = ['launch/patient', 'openid fhirUser'];
 
 /** A new browser: authorize, sign in, pick `patient` (searched by family name); the page after the picker. */
 async function throughPicker(
@@ -42,15 +44,15 @@ describe(`consent page on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
   });
   after(() => server.close());
 
-  it('lists each requested scope in plain language, checked, and what the client may not have as not available', async () => {
+  it('lists the requested scopes in plain language, checked, and what the client may not have as not available', async () => {
     const scope = `${BASE} patient/Patient.rs patient/Condition.rs system/*.rs`;
     const { page } = await throughPicker(server, 'provider', scope, ['Pat', 'Jones']);
     assert.match(page.text, /<h1>Allow access\?<\/h1>/);
     assert.match(page.text, /<p>Demo SMART app \(public\) is asking to:<\/p>/);
     assert.deepEqual(consentItems(page.text), {
-      checked: ['launch/patient', 'openid', 'fhirUser', 'patient/Patient.rs', 'patient/Condition.rs'], unchecked: [], disabled: [],
+      checked: [...BASE_LINES, 'patient/Patient.rs', 'patient/Condition.rs'], unchecked: [], disabled: [],
     });
-    assert.match(page.text, /<label for="scope-4">Read and search your conditions \(problems\)<\/label>/);
+    assert.match(page.text, /<label for="scope-3">Read and search Pat Jones&#39;s conditions \(problems\)<\/label>/);
     assert.match(page.text, /<h2 id="not-available">Not available<\/h2>\s*<p>This was asked for but will not be given:<\/p>\s*<ul>\s*<li>Read and search all health records of all patients<\/li>/);
   });
 
@@ -64,6 +66,37 @@ describe(`consent page on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
     assert.equal(token.status, 200, token.text);
     assert.equal(token.body.scope, `${BASE} patient/Patient.rs patient/Observation.rs`);
     assert.equal((jwt.decode(token.body.access_token) as jwt.JwtPayload).scope, `${BASE} patient/Patient.rs patient/Observation.rs`);
+  });
+
+  it('offers openid and fhirUser as one "Know who you are" checkbox; unchecking it leaves both out of the token', async () => {
+    const { verifier, challenge } = pkce();
+    // Scopes no earlier test consented to for Leo, so the page is shown.
+    const { agent, page } = await throughPicker(server, 'provider', `${BASE} patient/Immunization.rs`, ['Leo', 'Lopez'], challenge);
+    assert.equal(page.text.split('>Know who you are</label>').length - 1, 1, 'one "Know who you are" line');
+    assert.match(page.text, /<input type="checkbox" id="scope-1" name="scope" value="openid fhirUser" checked>\s*<label for="scope-1">Know who you are<\/label>/);
+    const token = await exchangeCode(server.app, codeFrom(await consent(agent, page, ['openid fhirUser'])).code, verifier);
+    assert.equal(token.status, 200, token.text);
+    assert.equal(token.body.scope, 'launch/patient patient/Immunization.rs');
+    assert.equal(token.body.id_token, undefined, 'no openid, so no id_token');
+  });
+
+  it('phrases patient scopes with the chosen patient\'s name for staff', async () => {
+    const scope = `${BASE} patient/Patient.rs patient/Condition.rs patient/*.rs`;
+    const { page } = await throughPicker(server, 'provider', scope, ['Leo', 'Lopez']);
+    assert.deepEqual([...page.text.matchAll(/<label for="scope-\d+">([^<]*)<\/label>/g)].map((m) => m[1]), [
+      'Know which patient&#39;s record you opened', 'Know who you are', 'Read and search Leo Lopez&#39;s demographics and contact details',
+      'Read and search Leo Lopez&#39;s conditions (problems)', 'Read and search all of Leo Lopez&#39;s health record',
+    ]);
+    assert.match(page.text, /<p class="patient">Patient: Leo Lopez<\/p>/);
+  });
+
+  it('splits a posted line into its scopes and keeps only those that were requested', async () => {
+    const { verifier, challenge } = pkce();
+    const { agent, page } = await throughPicker(server, 'provider', `${BASE} patient/Goal.rs`, ['Leo', 'Lopez'], challenge);
+    const back = await decide(agent, page, 'allow', ['launch/patient', 'openid fhirUser patient/Observation.rs', 'patient/Goal.rs system/*.rs']);
+    const token = await exchangeCode(server.app, codeFrom(back).code, verifier);
+    assert.equal(token.status, 200, token.text);
+    assert.equal(token.body.scope, `${BASE} patient/Goal.rs`);
   });
 
   it('redirects a denial with error=access_denied and state, and stores nothing', async () => {
@@ -117,9 +150,9 @@ describe(`consent page on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
     const scope = `${BASE} patient/Patient.rs patient/Condition.rs`;
     const { agent, page } = await throughPicker(server, 'frontdesk', scope, ['Pat', 'Jones'], challenge);
     assert.deepEqual(consentItems(page.text), {
-      checked: ['launch/patient', 'openid', 'fhirUser', 'patient/Patient.rs'], unchecked: [], disabled: ['patient/Condition.rs'],
+      checked: [...BASE_LINES, 'patient/Patient.rs'], unchecked: [], disabled: ['patient/Condition.rs'],
     });
-    assert.match(page.text, /<label for="scope-4">Read and search your conditions \(problems\)<\/label>\s*<span class="reason" id="scope-4-reason">Your EHR account does not allow this\.<\/span>/);
+    assert.match(page.text, /<label for="scope-3">Read and search Pat Jones&#39;s conditions \(problems\)<\/label>\s*<span class="reason" id="scope-3-reason">Your EHR account does not allow this\.<\/span>/);
     // Even posted by hand, the disabled scope is not granted.
     const back = await decide(agent, page, 'allow', ['launch/patient', 'openid', 'fhirUser', 'patient/Patient.rs', 'patient/Condition.rs']);
     const token = await exchangeCode(server.app, codeFrom(back).code, verifier);
@@ -169,7 +202,7 @@ describe(`consent page on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
 
     it('is asked again for more scopes, or for another patient', async () => {
       const more = await throughPicker(server, 'sensitive-provider', `${scope} patient/Observation.rs`, ['Maria', 'Lopez']);
-      assert.deepEqual(consentItems(more.page.text).checked, [...scope.split(' '), 'patient/Observation.rs']);
+      assert.deepEqual(consentItems(more.page.text).checked, [...BASE_LINES, 'patient/Patient.rs', 'patient/Condition.rs', 'patient/Observation.rs']);
       codeFrom(await consent(more.agent, more.page));
       const other = await throughPicker(server, 'sensitive-provider', scope, ['Leo', 'Lopez']);
       assert.match(other.page.text, /<h1>Allow access\?<\/h1>/);

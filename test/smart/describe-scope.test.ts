@@ -87,6 +87,42 @@ describe('describing scopes for the consent page', () => {
   });
 });
 
+describe("describing scopes for staff consenting on a patient's behalf", () => {
+  const leo = { patientName: 'Leo Lopez' };
+  const cases = [
+    ['patient/Condition.rs', "Read and search Leo Lopez's conditions (problems)"],
+    ['patient/Observation.rs?category=laboratory', "Read and search Leo Lopez's lab results"],
+    ['patient/*.rs', "Read and search all of Leo Lopez's health record"],
+    ['patient/*.rs?category=laboratory', "Read and search all of Leo Lopez's health record in category “laboratory”"],
+    // Not the patient's: reference data, and scopes that are about other patients or the user.
+    ['patient/Practitioner.rs', 'Read and search practitioners (doctors, nurses and other staff)'],
+    ['user/Condition.rs', 'Read and search conditions (problems) of patients you can access'],
+    ['system/*.rs', 'Read and search all health records of all patients'],
+    ['openid', 'Know who you are'],
+    ['launch/patient', "Know which patient's record you opened"],
+  ] as const;
+  for (const [token, text] of cases) {
+    it(`describes ${token} with the patient's name`, () => assert.equal(describeScope(token, leo), text));
+  }
+
+  it("adds 's to every name, also one ending in s", () => {
+    assert.equal(describeScope('patient/Goal.rs', { patientName: 'James' }), "Read and search James's health goals");
+  });
+
+  it('says "your" without a name, or with a blank one', () => {
+    for (const wording of [{}, { patientName: '' }, { patientName: '  ' }]) {
+      assert.equal(describeScope('patient/Condition.rs', wording), 'Read and search your conditions (problems)');
+    }
+  });
+
+  it('groups lines by the named text', () => {
+    assert.deepEqual(describeScopes(['openid', 'fhirUser', 'patient/Condition.rs', 'patient/Condition.read'], leo), [
+      { text: 'Know who you are', scopes: ['openid', 'fhirUser'] },
+      { text: "Read and search Leo Lopez's conditions (problems)", scopes: ['patient/Condition.rs', 'patient/Condition.read'] },
+    ]);
+  });
+});
+
 describe('interaction phrases', () => {
   const cases = [
     ['r', 'Read'], ['s', 'Search'], ['rs', 'Read and search'], ['c', 'Create'], ['u', 'Update'], ['cu', 'Create and update'],

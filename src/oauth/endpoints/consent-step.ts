@@ -1,11 +1,11 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { asyncRoute } from '../../http/async-route.ts';
 import type { SignedInUser } from '../../http/plugin-session.ts';
-import { describeScope } from '../../smart/describe-scope.ts';
+import { describeScopes, type ScopeDescription } from '../../smart/describe-scope.ts';
 import type { ApprovedAuthorization } from '../grants/authorization-code.ts';
 import { permittedScopes } from '../interaction.ts';
 import { USER_PROPERTY } from '../oauth2-server.ts';
-import { consentPage } from '../pages/index.ts';
+import { consentPage, type ConsentItem } from '../pages/index.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import {
   csrfMatches, csrfToken, frontChannelErrors, loadSignedInUser, loadTransaction, pageHeaders, redirectOrigin, redirectToStep,
@@ -15,9 +15,10 @@ import {
 const UNAVAILABLE = 'Your EHR account does not allow this.';
 
 /**
- * The consent page (SMART App Launch 2.2; ONC (g)(10) granular selection): each requested scope in plain
- * language with a checkbox, checked by default. The token carries what the user left checked AND what
- * their EHR permissions allow; the approval is stored as a grant (CSRF-checked, bound to this browser).
+ * The consent page (SMART App Launch 2.2; ONC (g)(10) granular selection): the requested scopes in plain
+ * language, one checkbox per distinct line (`openid` and `fhirUser` are one "Know who you are"), checked by
+ * default. The token carries what the user left checked AND what their EHR permissions allow; the approval
+ * is stored as a grant (CSRF-checked, bound to this browser).
  */
 export function consentStep(deps: FlowDeps, assetsPath: string): Router {
   const router = express.Router();
@@ -30,14 +31,13 @@ export function consentStep(deps: FlowDeps, assetsPath: string): Router {
     const txn = transactionOf(req);
     const user = signedIn(req) as SignedInUser;
     const request = txn.req.smart;
-    const items = await Promise.all(request.scope.map(async (scope) => {
-      const available = (await permittedScopes(deps.interaction, [scope], user)).granted.length > 0;
-      return { scope, text: describeScope(scope), checked: available, ...(available ? {} : { unavailableReason: UNAVAILABLE }) };
-    }));
     const patient = txn.info?.patientId ? await deps.directory.getPatient(txn.info.patientId) : undefined;
+    // Staff consent on a patient's behalf, so "your conditions" would name the wrong person.
+    const wording = patient && user.kind === 'staff' ? { patientName: patient.displayName } : {};
     res.status(status).send(consentPage({ assetsPath, clientName: txn.client.name }, {
       action: `${deps.authPath}/consent`, transactionId: txn.transactionID, csrfToken: csrfToken(deps.csrfKey, req, txn.transactionID),
-      items, dropped: request.refusedScope.map((scope) => ({ text: describeScope(scope) })),
+      items: await consentItems(deps, describeScopes(request.scope, wording), user),
+      dropped: describeScopes(request.refusedScope, wording).map(({ text }) => ({ text })),
       ...(patient ? { patientName: patient.displayName } : {}), ...(error ? { error } : {}),
     }));
   };
@@ -54,13 +54,22 @@ export function consentStep(deps: FlowDeps, assetsPath: string): Router {
   return router;
 }
 
+/** A line is offered if the user's EHR permissions allow any of its scopes; `decide` drops the rest on approval. */
+async function consentItems(deps: FlowDeps, lines: ScopeDescription[], user: SignedInUser): Promise<ConsentItem[]> {
+  return Promise.all(lines.map(async ({ text, scopes }) => {
+    const available = (await permittedScopes(deps.interaction, scopes, user)).granted.length > 0;
+    return { scopes, text, checked: available, ...(available ? {} : { unavailableReason: UNAVAILABLE }) };
+  }));
+}
+
 /** oauth2orize `parse` for the decision: what the user approved, cut down to what they may grant. */
 function decide(deps: FlowDeps) {
   return (req: Request, done: (error: unknown, ares?: ApprovedAuthorization) => void) => {
     const txn = transactionOf(req);
     const requested = txn.req.smart.scope;
-    const checked = ([] as unknown[]).concat(req.body?.scope ?? []).filter((s): s is string => typeof s === 'string');
-    const approved = requested.filter((scope) => checked.includes(scope));
+    const checked = checkedScopes(req.body?.scope);
+    // Only what was requested: the form may carry anything.
+    const approved = requested.filter((scope) => checked.has(scope));
     const info = txn.info ?? {};
     if (req.body?.decision !== 'allow' || !approved.some((s) => s.includes('/') && !s.startsWith('launch'))) {
       done(null, { allow: false, approved: [], scope: [], dropped: [], info });
@@ -70,6 +79,12 @@ function decide(deps: FlowDeps) {
       done(null, { allow: true, approved, scope: granted, dropped, info });
     }, done);
   };
+}
+
+// A checkbox posts its line's scopes space-separated (RFC 6749 §3.3: no scope token contains a space).
+function checkedScopes(posted: unknown): Set<string> {
+  const values = ([] as unknown[]).concat(posted ?? []).filter((value): value is string => typeof value === 'string');
+  return new Set(values.flatMap((value) => value.split(' ')).filter((scope) => scope !== ''));
 }
 
 function signedIn(req: Request): SignedInUser | undefined {

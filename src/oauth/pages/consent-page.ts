@@ -1,9 +1,10 @@
 import { html } from './html.ts';
 import { alertMessage, pageDocument, transactionFields, type PageFrame } from './page-document.ts';
 
-/** One requested scope, in plain language, that the user may approve or deselect. */
+/** One line of requested access, in plain language, that the user may approve or deselect as a whole. */
 export interface ConsentItem {
-  scope: string;
+  /** The scope tokens the line stands for (`openid fhirUser`); its checkbox posts them space-separated, like the OAuth `scope` parameter. */
+  scopes: readonly string[];
   text: string;
   checked: boolean;
   /** Why it cannot be granted (e.g. the user's EHR role lacks it); the item is then shown but disabled. */
@@ -23,10 +24,11 @@ export interface ConsentForm {
 
 function consentItem(item: ConsentItem, i: number) {
   const id = `scope-${i}`;
+  const value = item.scopes.join(' ');
   if (item.unavailableReason !== undefined) {
     // Disabled and unchecked: the browser leaves it out of the post, so it cannot be approved.
     return html`<div class="choice">
-<input type="checkbox" id="${id}" name="scope" value="${item.scope}" disabled aria-describedby="${id}-reason">
+<input type="checkbox" id="${id}" name="scope" value="${value}" disabled aria-describedby="${id}-reason">
 <div>
 <label for="${id}">${item.text}</label>
 <span class="reason" id="${id}-reason">${item.unavailableReason}</span>
@@ -35,7 +37,7 @@ function consentItem(item: ConsentItem, i: number) {
 `;
   }
   return html`<div class="choice">
-<input type="checkbox" id="${id}" name="scope" value="${item.scope}"${item.checked && html` checked`}>
+<input type="checkbox" id="${id}" name="scope" value="${value}"${item.checked && html` checked`}>
 <label for="${id}">${item.text}</label>
 </div>
 `;
@@ -53,8 +55,8 @@ ${dropped.map((entry) => html`<li>${entry.text}</li>
 }
 
 /**
- * The consent page (DESIGN §4): each requested scope in plain language, any of which the user may
- * deselect; the token then carries only what was approved and what the user's EHR permissions allow.
+ * The consent page (DESIGN §4): the requested scopes in plain language, one checkbox per distinct line, any of
+ * which the user may deselect; the token then carries only what was approved and what the user's EHR permissions allow.
  */
 export function consentPage(frame: PageFrame, form: ConsentForm): string {
   return pageDocument(frame, 'Allow access?', html`<h1>Allow access?</h1>
