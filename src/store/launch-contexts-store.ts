@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { readDate, readOptionalString } from './row-values.ts';
+import { readOptionalString } from './row-values.ts';
 import { newSecret, secretDigest } from './secret-digest.ts';
 import type { TableNames } from './table-names.ts';
 

@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { asyncRoute } from '../../http/async-route.ts';
 import type { SignedInUser } from '../../http/plugin-session.ts';
 import { describeScopes, type ScopeDescription } from '../../smart/describe-scope.ts';
@@ -8,8 +8,8 @@ import { USER_PROPERTY } from '../oauth2-server.ts';
 import { consentPage, type ConsentItem } from '../pages/index.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import {
-  csrfMatches, csrfToken, frontChannelErrors, loadSignedInUser, loadTransaction, pageHeaders, redirectOrigin, redirectToStep,
-  requireFlowUser, requireStep, transactionOf,
+  csrfMatches, csrfToken, frontChannelErrors, loadSignedInUser, loadTransaction, pageHeaders, redirectOrigin,
+  requireFlowUser, requireStep, requireUser, signedIn, transactionOf,
 } from './front-channel.ts';
 
 const UNAVAILABLE = 'Your EHR account does not allow this.';
@@ -87,13 +87,3 @@ function checkedScopes(posted: unknown): Set<string> {
   return new Set(values.flatMap((value) => value.split(' ')).filter((scope) => scope !== ''));
 }
 
-function signedIn(req: Request): SignedInUser | undefined {
-  return (req as unknown as Record<string, SignedInUser | undefined>)[USER_PROPERTY];
-}
-
-function requireUser(deps: FlowDeps) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (signedIn(req)) return next();
-    redirectToStep(res, deps.authPath, 'sign-in', transactionOf(req).transactionID);
-  };
-}

@@ -123,6 +123,19 @@ export function requireFlowUser(): RequestHandler {
   };
 }
 
+/** The user signed in to this flow, if any. */
+export function signedIn(req: Request): SignedInUser | undefined {
+  return (req as unknown as Record<string, SignedInUser | undefined>)[USER_PROPERTY];
+}
+
+/** Pages after sign-in send a browser without a signed-in user back to the sign-in page. */
+export function requireUser(deps: { authPath: string }): RequestHandler {
+  return (req, res, next) => {
+    if (signedIn(req)) return next();
+    redirectToStep(res, deps.authPath, 'sign-in', transactionOf(req).transactionID);
+  };
+}
+
 /** Sends the browser to the page the flow waits on. */
 export function redirectToStep(res: Response, authPath: string, step: string, transactionId: string): void {
   res.redirect(303, `${authPath}/${step}?transaction_id=${encodeURIComponent(transactionId)}`);

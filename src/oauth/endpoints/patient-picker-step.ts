@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import type { HostPatient } from '../../host/host-directory.ts';
 import { asyncRoute } from '../../http/async-route.ts';
 import type { SignedInUser } from '../../http/plugin-session.ts';
@@ -8,8 +8,8 @@ import { resumeFlow } from './authorize-endpoint.ts';
 import type { FlowInfo } from '../transaction-store.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import {
-  csrfMatches, csrfToken, frontChannelErrors, loadSignedInUser, loadTransaction, pageHeaders, redirectOrigin, redirectToStep,
-  requireFlowUser, requireStep, transactionOf,
+  csrfMatches, csrfToken, frontChannelErrors, loadSignedInUser, loadTransaction, pageHeaders, redirectOrigin,
+  requireFlowUser, requireStep, requireUser, signedIn, transactionOf,
 } from './front-channel.ts';
 
 const SEARCH_LIMIT = 25;
@@ -71,16 +71,6 @@ function saveInfo(deps: FlowDeps, req: Request, info: FlowInfo): Promise<void> {
   return new Promise<void>((resolve, reject) => deps.store.update(req, txn.transactionID, txn as never, (e) => (e ? reject(e) : resolve())));
 }
 
-function signedIn(req: Request): SignedInUser | undefined {
-  return (req as unknown as { smartUser?: SignedInUser }).smartUser;
-}
-
-function requireUser(deps: FlowDeps) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (signedIn(req)) return next();
-    redirectToStep(res, deps.authPath, 'sign-in', transactionOf(req).transactionID);
-  };
-}
 
 async function linkedCharts(deps: FlowDeps, identity: string): Promise<HostPatient[]> {
   const links = await deps.directory.findPatientLinks(identity);
