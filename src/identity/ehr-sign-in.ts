@@ -19,7 +19,8 @@ export type SignInResult =
 /**
  * EHR username and password verification with per-account and per-address failure limits (DESIGN §4).
  * Used by the sign-in page and the password grant alike, so both count against the same limits.
- * A locked account or address is refused before the password is even checked.
+ * Every attempt is counted before its password is checked, and one past either limit is refused unchecked:
+ * guesses sent at the same moment get no more password checks than the limits allow.
  */
 export class EhrSignIn {
   constructor(
@@ -32,19 +33,31 @@ export class EhrSignIn {
     const accountKey = `account:${loginName.trim().toLowerCase()}`;
     // Addresses are kept as digests: the table needs to count them, not to know them.
     const addressKey = `address:${createHash('sha256').update(sourceAddress).digest('hex')}`;
+    // A key already locked refuses without counting, so a locked address cannot push an account towards its limit.
     if ((await this.attempts.lockedUntil(accountKey)) || (await this.attempts.lockedUntil(addressKey))) {
       return { ok: false, reason: 'locked' };
     }
+    const account = await this.attempts.countAttempt(accountKey, this.limits.maxFailuresPerAccount);
+    const address = await this.attempts.countAttempt(addressKey, this.limits.maxFailuresPerAddress);
+    if (account.refused || address.refused) return { ok: false, reason: 'locked' };
     const user = loginName.trim() ? await this.directory.findUserByLogin(loginName.trim()) : undefined;
     // An unknown name costs a hash check too, so response times do not tell which accounts exist.
     const matches = await this.directory.verifyPassword(user ?? DECOY_USER, password) && user !== undefined;
     if (!user || !matches) {
-      const accountLocked = await this.attempts.recordFailure(accountKey, this.limits.maxFailuresPerAccount);
-      const addressLocked = await this.attempts.recordFailure(addressKey, this.limits.maxFailuresPerAddress);
+      const accountLocked = account.failures >= this.limits.maxFailuresPerAccount;
+      const addressLocked = address.failures >= this.limits.maxFailuresPerAddress;
+      if (accountLocked) await this.attempts.lock(accountKey);
+      if (addressLocked) await this.attempts.lock(addressKey);
       return { ok: false, reason: accountLocked || addressLocked ? 'locked' : 'bad-credentials' };
     }
-    if (!user.isActive) return { ok: false, reason: 'inactive' };
+    if (!user.isActive) {
+      // The right password of an inactive account is no guess: it counts against neither key.
+      await this.attempts.takeBack(accountKey);
+      await this.attempts.takeBack(addressKey);
+      return { ok: false, reason: 'inactive' };
+    }
     await this.attempts.clear(accountKey);
+    await this.attempts.takeBack(addressKey);
     return { ok: true, user };
   }
 }

@@ -36,18 +36,35 @@ export class AuthorizationCodesStore {
     return code;
   }
 
-  /** Marks a code used, atomically: only the first of two concurrent exchanges gets `ok`. */
+  /**
+   * Marks a code used, atomically: only the first of two concurrent exchanges gets `ok`. A later one is a
+   * replay, and is recorded on the code before the caller revokes anything (see `wasReplayed`).
+   */
   async consume(code: string): Promise<ConsumedCode> {
     const hash = secretDigest(code);
-    const claimed = await this.tables.from(this.knex, 'authorization_codes').where({ code_hash: hash }).whereNull('used_at')
-      .update({ used_at: new Date() });
-    const row = await this.tables.from(this.knex, 'authorization_codes').where({ code_hash: hash }).first();
+    const now = new Date();
+    const claimed = Number(await this.row(hash).whereNull('used_at').update({ used_at: now }));
+    if (claimed === 0) await this.row(hash).whereNull('replayed_at').update({ replayed_at: now });
+    const row = await this.row(hash).first();
     if (!row) return { status: 'unknown' };
     const record = toRecord(row);
     const familyId = secretDigest(`family:${hash}`).slice(0, 43);
-    if (Number(claimed) === 0) return { status: 'replayed', code: record, familyId };
+    if (claimed === 0) return { status: 'replayed', code: record, familyId };
     if (record.expiresAt <= new Date()) return { status: 'expired', code: record, familyId };
     return { status: 'ok', code: record, familyId };
+  }
+
+  /**
+   * Whether a replay of the code has come (RFC 6749 §10.5). The first exchange asks once its tokens are
+   * recorded: a replay that came earlier revoked the family before those tokens existed.
+   */
+  async wasReplayed(code: string): Promise<boolean> {
+    const row = await this.row(secretDigest(code)).first('replayed_at');
+    return row?.replayed_at !== null && row?.replayed_at !== undefined;
+  }
+
+  private row(hash: string): Knex.QueryBuilder {
+    return this.tables.from(this.knex, 'authorization_codes').where({ code_hash: hash });
   }
 }
 

@@ -5,9 +5,17 @@ import { isDuplicateKeyError } from './duplicate-key.ts';
 import { readDate } from './row-values.ts';
 import type { TableNames } from './table-names.ts';
 
+/** One attempt counted against a key: the count it was given, and whether the key refuses it. */
+export interface CountedAttempt {
+  failures: number;
+  refused: boolean;
+}
+
 /**
- * Failed sign-in counters per account and per source address (DESIGN §4), with a lockout. A counter
- * counts failures within a window; reaching the limit locks the key until `lockoutSeconds` pass.
+ * Sign-in attempt counters per account and per source address (DESIGN §4), with a lockout. An attempt is
+ * counted before its password is checked, so guesses sent at the same moment cannot all be checked: a key
+ * refuses once its count passes the limit within the window, and a failure that reaches the limit locks it
+ * until `lockoutSeconds` pass. A window or lock that has run out starts the count again.
  */
 export class LoginAttemptsStore {
   constructor(private readonly knex: Knex, private readonly tables: TableNames, private readonly limits: SignInLimits) {}
@@ -20,36 +28,67 @@ export class LoginAttemptsStore {
     return until && until > new Date() ? until : undefined;
   }
 
-  /** Counts a failure; returns true when this failure locked the key. */
-  async recordFailure(key: string, limit: number): Promise<boolean> {
+  /**
+   * Counts an attempt and reads its count back in one transaction: the increment happens in the database,
+   * so attempts sent at the same moment each get their own count. Past the limit the attempt is refused,
+   * and the key locked if no failure has locked it yet.
+   */
+  async countAttempt(key: string, limit: number): Promise<CountedAttempt> {
     key = storedKey(key);
-    const now = new Date();
-    const windowOpen = new Date(now.getTime() - this.limits.windowSeconds * 1000);
-    const row = () => this.tables.from(this.knex, 'login_attempts').where({ attempt_key: key });
-    // An increment in the database, not read-then-write: failures sent at the same moment all count.
-    const counted = Number(await row().where('window_started_at', '>', windowOpen)
-      .update({ failures: this.knex.raw('?? + 1', ['failures']), updated_at: now }))
-      || Number(await row().where('window_started_at', '<=', windowOpen)
-        .update({ failures: 1, window_started_at: now, locked_until: null, updated_at: now }));
-    if (!counted) {
+    // Two first attempts may both try to create the row; the loser counts again on the row the winner made.
+    for (let tries = 1; ; tries += 1) {
       try {
-        await this.tables.from(this.knex, 'login_attempts')
-          .insert({ attempt_key: key, failures: 1, window_started_at: now, locked_until: null, updated_at: now });
+        return await this.knex.transaction((trx) => this.countIn(trx, key, limit));
       } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        return this.recordFailure(key, limit);
+        if (!isDuplicateKeyError(error) || tries >= 3) throw error;
       }
     }
-    const failures = Number((await row().first('failures'))?.failures);
-    if (failures < limit) return false;
-    await row().update({ locked_until: new Date(now.getTime() + this.limits.lockoutSeconds * 1000) });
-    return true;
+  }
+
+  /** A failed password check that reached the limit locks the key. */
+  async lock(key: string): Promise<void> {
+    await this.row(this.knex, storedKey(key)).update({ locked_until: this.lockEnd(new Date()) });
   }
 
   /** A successful sign-in clears the account's counter (never the address's). */
   async clear(key: string): Promise<void> {
-    key = storedKey(key);
-    await this.tables.from(this.knex, 'login_attempts').where({ attempt_key: key }).delete();
+    await this.row(this.knex, storedKey(key)).delete();
+  }
+
+  /** Takes back one counted attempt that turned out not to be a failure; a count never goes below zero. */
+  async takeBack(key: string): Promise<void> {
+    await this.row(this.knex, storedKey(key)).where('failures', '>', 0)
+      .update({ failures: this.knex.raw('?? - 1', ['failures']), updated_at: new Date() });
+  }
+
+  private async countIn(trx: Knex.Transaction, key: string, limit: number): Promise<CountedAttempt> {
+    const now = new Date();
+    const windowOpen = new Date(now.getTime() - this.limits.windowSeconds * 1000);
+    const counted = Number(await this.row(trx, key).where('window_started_at', '>', windowOpen)
+      .where((q) => q.whereNull('locked_until').orWhere('locked_until', '>', now))
+      .update({ failures: trx.raw('?? + 1', ['failures']), updated_at: now }))
+      || Number(await this.row(trx, key).where((q) => q.where('window_started_at', '<=', windowOpen).orWhere('locked_until', '<=', now))
+        .update({ failures: 1, window_started_at: now, locked_until: null, updated_at: now }));
+    if (!counted) {
+      await this.tables.from(trx, 'login_attempts')
+        .insert({ attempt_key: key, failures: 1, window_started_at: now, locked_until: null, updated_at: now });
+    }
+    // The update above holds the row until commit, so this reads this attempt's own count.
+    const row = await this.row(trx, key).first('failures', 'locked_until');
+    const failures = Number(row?.failures);
+    const lockedUntil = readDate(row?.locked_until);
+    if (lockedUntil && lockedUntil > now) return { failures, refused: true };
+    if (failures <= limit) return { failures, refused: false };
+    await this.row(trx, key).update({ locked_until: this.lockEnd(now) });
+    return { failures, refused: true };
+  }
+
+  private row(knex: Knex | Knex.Transaction, key: string): Knex.QueryBuilder {
+    return this.tables.from(knex, 'login_attempts').where({ attempt_key: key });
+  }
+
+  private lockEnd(now: Date): Date {
+    return new Date(now.getTime() + this.limits.lockoutSeconds * 1000);
   }
 }
 

@@ -94,19 +94,17 @@ describe(`token endpoint: authorization_code on ${process.env.TEST_DB ?? 'sqlite
     const codes = [];
     for (let i = 0; i < 20; i += 1) codes.push(await obtainCode(server, { scope: SCOPE }));
     const replayed = 'The authorization code was used already; the tokens it issued are revoked.';
-    const outcomes = await Promise.all(codes.map(async ({ code, verifier }) => {
+    await Promise.all(codes.map(async ({ code, verifier }) => {
       const answers = await Promise.all([redeemCode(server, code, verifier), redeemCode(server, code, verifier)]);
       const issued = answers.filter((res) => res.status === 200);
       for (const res of answers.filter((r) => r.status !== 200)) assertOAuthError(res, 400, 'invalid_grant', replayed);
       // Two exchanges of one code always make one of them a replay, so nothing either returned may stay usable.
-      assert.ok(issued.length <= 1, 'at most one exchange succeeds');
+      assert.ok(issued.length <= 1, 'at most one exchange succeeds, and the other is answered as a replay');
       for (const res of issued) {
         assert.equal(await isActive(server, res.body.access_token), false, 'the access token was revoked');
         assertOAuthError(await refresh(server, res.body.refresh_token), 400, 'invalid_grant', 'The refresh token was revoked.');
       }
-      return issued.length;
     }));
-    assert.equal(outcomes.length, 20);
   });
 
   it('refuses an unknown code', async () => {

@@ -23,6 +23,7 @@ describe(`plugin migrations on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
     const tables = new TableNames('smart_', undefined);
     assert.deepEqual(await migrateToLatest(db.knex, tables), ['001_initial_tables']);
     for (const table of TABLES) assert.equal(await db.knex.schema.hasTable(`smart_${table}`), true, table);
+    assert.equal(await db.knex.schema.hasColumn('smart_authorization_codes', 'replayed_at'), true);
     assert.deepEqual(await migrateToLatest(db.knex, tables), []);
     const rows = await db.knex('smart_migrations').select('name').orderBy('id');
     assert.deepEqual(rows.map((r) => r.name), ['001_initial_tables']);

@@ -5,9 +5,11 @@ import type { CodeContext } from '../grants/authorization-code.ts';
 import type { TokenResponse } from '../token-issuer.ts';
 import { accessTokenSeconds, refreshTokenSeconds, type ExchangeDeps } from './exchange-deps.ts';
 
+const REPLAYED = 'The authorization code was used already; the tokens it issued are revoked.';
+
 /**
  * grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.5): the code is single use; a replayed
- * code revokes every token its first exchange issued (RFC 6749 §10.5).
+ * code revokes every token its first exchange issued (RFC 6749 §10.5), even while that exchange still runs.
  */
 export async function exchangeAuthorizationCode(
   deps: ExchangeDeps, client: RegisteredClient, code: string, redirectUri: unknown, body: Record<string, unknown>,
@@ -17,7 +19,7 @@ export async function exchangeAuthorizationCode(
   if (consumed.status === 'unknown') throw new InvalidGrant('The authorization code is not valid.');
   if (consumed.status === 'replayed') {
     await deps.tokens.revokeFamily(consumed.familyId);
-    throw new InvalidGrant('The authorization code was used already; the tokens it issued are revoked.');
+    throw new InvalidGrant(REPLAYED);
   }
   const record = consumed.code;
   if (consumed.status === 'expired') throw new InvalidGrant('The authorization code has expired.');
@@ -35,7 +37,7 @@ export async function exchangeAuthorizationCode(
       context: context as unknown as Record<string, unknown>, expiresAt: new Date(Date.now() + refreshSeconds * 1000),
     }),
   };
-  return deps.issuer.issue({
+  const response = await deps.issuer.issue({
     clientId: client.clientId, grantId: grant.grantId, familyId: consumed.familyId, subject: context.subject,
     scope: record.scope, accessTokenSeconds: accessTokenSeconds(deps, client), refresh,
     idToken: record.scope.includes('openid') && (record.scope.includes('fhirUser') || record.scope.includes('profile')),
@@ -44,4 +46,11 @@ export async function exchangeAuthorizationCode(
       authTime: context.authTime, needPatientBanner: context.needPatientBanner,
     },
   });
+  // A replay marks the code before it revokes the family. Marked now: it may have revoked before these tokens
+  // were recorded, so revoke them here. Not marked: its revocation comes later and finds them.
+  if (await deps.codes.wasReplayed(code)) {
+    await deps.tokens.revokeFamily(consumed.familyId);
+    throw new InvalidGrant(REPLAYED);
+  }
+  return response;
 }

@@ -49,6 +49,8 @@ export function initialTables(schema: Knex.SchemaBuilder, tables: TableNames): K
       t.text('context').notNullable();
       t.timestamp('expires_at').notNullable();
       t.timestamp('used_at');
+      // Set by a replay, so a first exchange still running when it came revokes what it issued.
+      t.timestamp('replayed_at');
       t.timestamp('created_at').notNullable();
     })
     .createTable(tables.name('access_tokens'), (t) => {
