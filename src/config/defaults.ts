@@ -8,7 +8,8 @@ export const DEFAULTS = {
   permissionCacheTtlMs: 5_000,
   tokens: {
     accessTokenSeconds: 3600,
-    offlineRefreshTokenSeconds: 90 * 24 * 3600,
+    // At least three months whatever the start date (ONC (g)(10) refresh token lifetime).
+    offlineRefreshTokenSeconds: 92 * 24 * 3600,
     onlineRefreshTokenSeconds: 8 * 3600,
     codeSeconds: 60,
     launchSeconds: 300,

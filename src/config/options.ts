@@ -70,7 +70,7 @@ export interface SmartPluginOptions {
 export interface TokenLifetimes {
   /** Default 3600. */
   accessTokenSeconds: number;
-  /** Refresh tokens for `offline_access`. Default 90 days. */
+  /** Refresh tokens for `offline_access`. Default 92 days (at least three months). */
   offlineRefreshTokenSeconds: number;
   /** Refresh tokens for `online_access`. Default 8 hours. */
   onlineRefreshTokenSeconds: number;

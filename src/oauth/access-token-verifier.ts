@@ -6,7 +6,9 @@ import type { AccessTokenRecord, TokensStore } from '../store/tokens-store.ts';
 
 /** A valid, unrevoked access token: its claims and its record. */
 export interface VerifiedAccessToken {
-  claims: jwt.JwtPayload & { client_id: string; scope: string; patient?: string; encounter?: string; fhirUser?: string };
+  claims: jwt.JwtPayload & {
+    client_id: string; scope: string; patient?: string; encounter?: string; fhirUser?: string; need_patient_banner?: boolean;
+  };
   record: AccessTokenRecord;
 }
 

@@ -95,7 +95,7 @@ export function createAuthorizationServer(input: {
   const backChannel = { clients, assertions, logger: options.logger };
   router.use(['/token', '/introspect', '/revoke'], openCors('POST'));
   router.use(tokenEndpoint({ ...backChannel, exchange: server.token() as never }));
-  router.use(introspectionEndpoint({ ...backChannel, verifier, issuer: urls.issuer }));
+  router.use(introspectionEndpoint({ ...backChannel, verifier, issuer: urls.issuer, styleUrl: issuer.styleUrl }));
   router.use(revocationEndpoint({ ...backChannel, verifier, tokens }));
   return { router, keys, grants, tokens, launches, verifier };
 }

@@ -32,6 +32,10 @@ export class ClientAssertionVerifier {
     }
     const { payload, protectedHeader } = verified;
     if (typeof protectedHeader.kid !== 'string' || typeof payload.jti !== 'string' || payload.jti.length > MAX_JTI_LENGTH) throw invalid();
+    // SMART: a `jku` header must name the JWKS URL the client registered; keys are never fetched from elsewhere.
+    if (protectedHeader.jku !== undefined && protectedHeader.jku !== client.jwksUri) {
+      throw new InvalidClient('The client assertion names a key set (jku) the client did not register.');
+    }
     const now = Math.floor(Date.now() / 1000);
     if ((payload.exp as number) > now + MAX_LIFETIME_SECONDS + 30) {
       throw new InvalidClient('The client assertion expires more than five minutes ahead.');

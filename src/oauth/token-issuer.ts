@@ -22,7 +22,7 @@ export interface IssueRequest {
   scope: string[];
   context: TokenContext;
   accessTokenSeconds: number;
-  /** An id_token is issued when `openid` was granted with `fhirUser` (or `profile`). */
+  /** An id_token is issued whenever `openid` was granted (OpenID Connect Core §3.1.3.3); `fhirUser` adds the claim. */
   idToken: boolean;
   refresh?: { token: string };
 }
@@ -40,7 +40,7 @@ export class TokenIssuer {
     private readonly tokens: TokensStore,
     private readonly urls: { issuer: string; fhirBaseUrl: string },
     /** The EHR's style sheet for apps (SMART "context-style"), sent with every launch context. */
-    private readonly styleUrl: string,
+    readonly styleUrl: string,
   ) {}
 
   async issue(request: IssueRequest): Promise<TokenResponse> {
@@ -52,7 +52,11 @@ export class TokenIssuer {
     const claims: Record<string, unknown> = { client_id: request.clientId, scope };
     if (context.patient) claims.patient = context.patient;
     if (context.encounter) claims.encounter = context.encounter;
-    if (context.fhirUser) claims.fhirUser = context.fhirUser;
+    // Who the user is belongs in the token only when the app asked to know it (SMART `fhirUser`).
+    const identity = request.scope.includes('fhirUser') || request.scope.includes('profile');
+    if (context.fhirUser && identity) claims.fhirUser = context.fhirUser;
+    // Introspection repeats the launch context of the token response (SMART 2.2 token introspection).
+    if (context.patient && context.needPatientBanner !== undefined) claims.need_patient_banner = context.needPatientBanner;
     const accessToken = jwt.sign(claims, key.privateKey, {
       algorithm: 'RS256', keyid: key.kid, issuer: this.urls.issuer, audience: this.urls.fhirBaseUrl,
       subject: request.subject, jwtid: tokenId, expiresIn: request.accessTokenSeconds,
@@ -74,7 +78,7 @@ export class TokenIssuer {
 
   private idToken(request: IssueRequest, key: Awaited<ReturnType<SigningKeyStore['signingKey']>>): string {
     const claims: Record<string, unknown> = {};
-    if (request.context.fhirUser) claims.fhirUser = request.context.fhirUser;
+    if (request.context.fhirUser && (request.scope.includes('fhirUser') || request.scope.includes('profile'))) claims.fhirUser = request.context.fhirUser;
     if (request.context.nonce) claims.nonce = request.context.nonce;
     if (request.context.authTime) claims.auth_time = request.context.authTime;
     return jwt.sign(claims, key.privateKey, {

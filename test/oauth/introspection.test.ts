@@ -27,7 +27,9 @@ describe(`token introspection on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
     assert.deepEqual(res.body, {
       active: true, scope: tokens.scope, client_id: 'demo-app', sub: idToken.sub, exp: access.exp, iat: access.iat,
       iss: ISSUER, aud: FHIR_BASE, token_type: 'Bearer', patient: tokens.patient, fhirUser: idToken.fhirUser,
+      need_patient_banner: true, smart_style_url: tokens.smart_style_url,
     });
+    assert.equal(tokens.smart_style_url, `${ISSUER}/smart-style.json`);
     assert.equal(res.body.sub, await server.userId('provider'));
     assert.ok(Math.abs((res.body.exp as number) - (Math.floor(Date.now() / 1000) + Number(tokens.expires_in))) <= 5);
   });

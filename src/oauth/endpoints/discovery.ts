@@ -32,7 +32,7 @@ export function smartConfiguration(urls: AuthUrls): Record<string, unknown> {
     capabilities: [
       'launch-ehr', 'launch-standalone', 'authorize-post', 'client-public', 'client-confidential-symmetric',
       'client-confidential-asymmetric', 'context-banner', 'context-style', 'context-ehr-patient', 'context-ehr-encounter',
-      'context-standalone-patient', 'sso-openid-connect', 'permission-offline', 'permission-online',
+      'context-standalone-patient', 'sso-openid-connect', 'permission-offline',
       'permission-patient', 'permission-user', 'permission-v1', 'permission-v2',
     ],
   };

@@ -40,7 +40,7 @@ export async function exchangeAuthorizationCode(
   const response = await deps.issuer.issue({
     clientId: client.clientId, grantId: grant.grantId, familyId: consumed.familyId, subject: context.subject,
     scope: record.scope, accessTokenSeconds: accessTokenSeconds(deps, client), refresh,
-    idToken: record.scope.includes('openid') && (record.scope.includes('fhirUser') || record.scope.includes('profile')),
+    idToken: record.scope.includes('openid'),
     context: {
       patient: context.patient, encounter: context.encounter, fhirUser: context.fhirUser, nonce: context.nonce,
       authTime: context.authTime, needPatientBanner: context.needPatientBanner,

@@ -55,7 +55,7 @@ export async function exchangePassword(
   return deps.issuer.issue({
     clientId: client.clientId, grantId: grant.grantId, familyId, subject: user.userId, scope: granted,
     accessTokenSeconds: accessTokenSeconds(deps, client), refresh,
-    idToken: granted.includes('openid') && granted.includes('fhirUser'), context: { fhirUser: user.fhirUser },
+    idToken: granted.includes('openid'), context: { fhirUser: user.fhirUser },
   });
 }
 
