@@ -72,6 +72,13 @@ const CATEGORIES: Readonly<Record<string, Readonly<Record<string, { system: stri
   },
 };
 
+/** The `system|code` value of a US Core category this server names, for building `?category=` scopes (SMART 2.2 granular scopes). */
+export function categoryValue(resourceType: string, code: string): string | undefined {
+  const categories = CATEGORIES[resourceType] ?? {};
+  const known = Object.hasOwn(categories, code) ? categories[code] : undefined;
+  return known === undefined ? undefined : `${known.system}|${code}`;
+}
+
 /** Names the records a scope covers for the consent page (SMART 2.2 granular scopes; US Core resource types and categories). */
 export function recordName(resourceType: string, category: string | undefined): RecordName {
   const shared = SHARED[resourceType];

@@ -26,7 +26,7 @@ export interface CodeContext {
 /** The decision the flow reached: the approved request scopes, and what the token may carry now. */
 export interface ApprovedAuthorization {
   allow: boolean;
-  /** The scopes the user approved, as the client requested them (stored in the grant). */
+  /** The scopes the user approved: the client's own strings, or the categories the user narrowed them to (stored in the grant). */
   approved: string[];
   /** approved ∩ the user's EHR permissions now: what the token carries. */
   scope: string[];

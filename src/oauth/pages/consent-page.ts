@@ -1,7 +1,14 @@
 import { html } from './html.ts';
 import { alertMessage, pageDocument, transactionFields, type PageFrame } from './page-document.ts';
 
-/** One line of requested access, in plain language, that the user may approve or deselect as a whole. */
+/** A narrower alternative to a line (e.g. only lab results of all observations), unchecked by default. */
+export interface ConsentChoice {
+  /** The granular scope tokens it stands for, posted space-separated like a line's. */
+  scopes: readonly string[];
+  text: string;
+}
+
+/** One line of requested access, in plain language, that the user may approve, deselect, or narrow to some of its choices. */
 export interface ConsentItem {
   /** The scope tokens the line stands for (`openid fhirUser`); its checkbox posts them space-separated, like the OAuth `scope` parameter. */
   scopes: readonly string[];
@@ -9,6 +16,8 @@ export interface ConsentItem {
   checked: boolean;
   /** Why it cannot be granted (e.g. the user's EHR role lacks it); the item is then shown but disabled. */
   unavailableReason?: string;
+  /** Granular alternatives (ONC (g)(10) granular selection); choosing any grants those instead of the whole line. */
+  choices?: readonly ConsentChoice[];
 }
 
 export interface ConsentForm {
@@ -36,9 +45,28 @@ function consentItem(item: ConsentItem, i: number) {
 </div>
 `;
   }
-  return html`<div class="choice">
+  const choices = item.choices ?? [];
+  if (choices.length === 0) {
+    return html`<div class="choice">
 <input type="checkbox" id="${id}" name="scope" value="${value}"${item.checked && html` checked`}>
 <label for="${id}">${item.text}</label>
+</div>
+`;
+  }
+  // The group sits beside the line's own checkbox, so it reads (and is indented) as part of that line.
+  return html`<div class="choice">
+<input type="checkbox" id="${id}" name="scope" value="${value}"${item.checked && html` checked`}>
+<div>
+<label for="${id}">${item.text}</label>
+<fieldset aria-describedby="${id}-rule">
+<legend>Or only:</legend>
+<p class="note" id="${id}-rule">Choosing any of these grants only the kinds chosen.</p>
+${choices.map((choice, j) => html`<div class="choice">
+<input type="checkbox" id="${id}-${j}" name="scope" value="${choice.scopes.join(' ')}">
+<label for="${id}-${j}">${choice.text}</label>
+</div>
+`)}</fieldset>
+</div>
 </div>
 `;
 }
@@ -56,7 +84,8 @@ ${dropped.map((entry) => html`<li>${entry.text}</li>
 
 /**
  * The consent page (DESIGN §4): the requested scopes in plain language, one checkbox per distinct line, any of
- * which the user may deselect; the token then carries only what was approved and what the user's EHR permissions allow.
+ * which the user may deselect, and under Condition and Observation lines unchecked granular alternatives (ONC (g)(10)
+ * 9.26/9.28); the token then carries only what was approved and what the user's EHR permissions allow.
  */
 export function consentPage(frame: PageFrame, form: ConsentForm): string {
   return pageDocument(frame, 'Allow access?', html`<h1>Allow access?</h1>
