@@ -9,6 +9,8 @@ import type { ClientsStore } from '../store/clients-store.ts';
 /** An authorization request that passed every check, as the rest of the flow sees it. */
 export interface AuthorizationRequest {
   clientId: string;
+  /** The client_id exactly as the app sent it (differs from clientId for developer-portal JWT credentials). */
+  clientCredential: string;
   redirectUri: string;
   state: string;
   /** The requested scopes the client's registration allows, in the client's own form. */
@@ -83,7 +85,8 @@ export function checkAuthorizationRequest(
   if (launch && !scope.includes('launch')) throw new InvalidScope('An EHR launch needs the launch scope.');
   if (!launch && scope.includes('launch')) throw new InvalidRequest('The launch scope needs the launch parameter from the EHR.');
   return {
-    clientId: client.clientId, redirectUri: client.redirectUris.find((u) => u === params.redirect_uri) as string,
+    clientId: client.clientId, clientCredential: String(params.client_id),
+    redirectUri: client.redirectUris.find((u) => u === params.redirect_uri) as string,
     state, scope, refusedScope: [...refused, ...requested.unknown], codeChallenge, nonce: single(params.nonce) ?? null, launch,
   };
 }

@@ -8,26 +8,17 @@ import { clientFromVendorJwt, looksLikeJwt, vendorSecretMatches, type VendorCred
  * Finds clients for the OAuth endpoints: registered ones in the clients table, and, when the vendor's
  * certificate is configured, applications whose client id and secret are JWTs from the vendor's
  * developer portal. A vendor client is known by `vendor:<application id>`; its registration is read
- * from the client id JWT each time the app presents it, and remembered in this process for the pages
- * of a flow in progress.
+ * from the client id JWT each time the app presents it (the authorization flow keeps that JWT with its
+ * transaction), so nothing about it is stored or remembered between requests.
  */
 export class ClientResolver extends ClientsStore {
-  private readonly vendorClients = new Map<string, { client: RegisteredClient; until: number }>();
-
   constructor(knex: Knex, tables: TableNames, private readonly vendor: VendorCredentialSettings | undefined) {
     super(knex, tables);
   }
 
   override async get(clientId: string): Promise<RegisteredClient | undefined> {
-    if (this.vendor && looksLikeJwt(clientId)) {
-      const client = clientFromVendorJwt(this.vendor, clientId);
-      if (client) this.vendorClients.set(client.clientId, { client, until: Date.now() + 3600_000 });
-      return client;
-    }
-    if (clientId.startsWith('vendor:')) {
-      const known = this.vendorClients.get(clientId);
-      return known && known.until > Date.now() ? known.client : undefined;
-    }
+    if (this.vendor && looksLikeJwt(clientId)) return clientFromVendorJwt(this.vendor, clientId);
+    if (clientId.startsWith('vendor:')) return undefined;
     return super.get(clientId);
   }
 

@@ -49,7 +49,9 @@ export class SessionTransactionStore {
       callback(new TransactionNotFound('no such transaction in this session'));
       return;
     }
-    this.clients.get(stored.clientId).then((client) => {
+    // The client as the app named it: a developer-portal client is read again from its signed client id,
+    // so any instance behind a load balancer can continue the flow.
+    this.clients.get(stored.req.smart.clientCredential ?? stored.clientId).then((client) => {
       if (!client || client.disabled) return callback(new TransactionNotFound('the client is gone'));
       callback(null, { transactionID: tid, client, redirectURI: stored.redirectURI, req: stored.req, info: stored.info });
     }, callback);

@@ -4,11 +4,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import express from 'express';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import {
-  authorizeUrl, codeFrom, consent, follow, hiddenFields, pkce, REDIRECT_URI, signIn, startSmartServer, type SmartServer,
+  authorizeUrl, codeFrom, consent, follow, hiddenFields, ORIGIN, pkce, REDIRECT_URI, signIn, startSmartServer, TEST_SECRET, type SmartServer,
 } from '../support/smart-server.ts';
+import { createSmartPlugin } from '../../src/index.ts';
 
 // The vendor's developer portal certificate, made here with openssl as a portal's CA would make it.
 const dir = mkdtempSync(join(tmpdir(), 'vendor-cert-'));
@@ -59,6 +61,21 @@ describe('clients whose id and secret the vendor\'s developer portal issued as J
     assert.equal(token.status, 200, token.text);
     assert.equal((jwt.decode(token.body.access_token) as jwt.JwtPayload).client_id, 'vendor:growth-chart');
     assert.equal(await server.db.knex('smart_clients').count({ n: '*' }).then((r) => Number(r[0]?.n)), 4, 'only the demo clients are in the table');
+  });
+
+  it('continues a portal app\'s sign-in on another instance behind a load balancer (nothing kept in memory)', async () => {
+    const second = await createSmartPlugin({
+      secret: TEST_SECRET, knex: server.db.knex, publicUrl: `${ORIGIN}/smart`, development: true,
+      vendorCredentials: { certificate: portalCert, issuer: ISSUER },
+    });
+    let turn = 0;
+    const balanced = express().use('/smart', (req, res, next) => ((turn++ % 2 === 0) ? server.plugin.router : second.router)(req, res, next));
+    const agent = request.agent(balanced);
+    const start = await agent.get(authorizeUrl({ clientId: growthChartId, scope: 'openid fhirUser patient/*.rs' }));
+    assert.equal(start.status, 303, start.text);
+    const picker = await signIn(agent, await follow(agent, start), 'provider');
+    assert.match(picker.text, /<h1>Choose a patient<\/h1>/);
+    assert.ok(turn >= 3, 'both instances served the flow');
   });
 
   it('accepts the portal-issued secret of that client id, and only that one', async () => {
