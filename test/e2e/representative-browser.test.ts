@@ -41,7 +41,7 @@ describe(`representative in headless Chromium on ${process.env.TEST_DB ?? 'sqlit
       await page.goto(`${ehr.origin}/apps/demo/standalone`);
       await page.waitForURL(/\/smart\/auth\/pick-patient\?/);
       assert.equal(await page.getByLabel('Patient name').count(), 0, 'a representative does not search the EHR');
-      const choices = (await page.getByRole('radio').evaluateAll((inputs) => inputs.map((i) => i.labels?.[0]?.textContent?.trim())));
+      const choices = (await page.getByRole('radio').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).labels?.[0]?.textContent?.trim())));
       assert.deepEqual(choices.sort(), ['Leo Lopez (born 9 May 2015)', 'Maria Lopez (born 22 July 1986)', 'Mia Lopez (born 30 November 2020)']);
       await page.getByLabel('Leo Lopez (born 9 May 2015)').check();
       await page.getByRole('button', { name: 'Continue' }).click();
