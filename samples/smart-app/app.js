@@ -11,16 +11,8 @@
   const list = document.getElementById('conditions');
   const none = document.getElementById('no-conditions');
 
-  function fail(message) {
-    status.hidden = true;
-    alertBox.textContent = message;
-    alertBox.hidden = false;
-  }
-
-  /** The error's message, without a final full stop (the sentences around it add their own). */
-  function reason(error) {
-    return (error && error.message ? error.message : String(error)).trim().replace(/\.+$/, '');
-  }
+  const fail = window.demoAppMessages.failer(status, alertBox);
+  const { reason } = window.demoAppMessages;
 
   /** The patient's name as people read it: the official (else usual, else first) name. */
   function patientName(patient) {

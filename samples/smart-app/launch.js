@@ -7,16 +7,8 @@
   const status = document.getElementById('status');
   const alertBox = document.getElementById('error');
 
-  function fail(message) {
-    status.hidden = true;
-    alertBox.textContent = message;
-    alertBox.hidden = false;
-  }
-
-  /** The error's message, without a final full stop (the sentence around it adds its own). */
-  function reason(error) {
-    return (error && error.message ? error.message : String(error)).trim().replace(/\.+$/, '');
-  }
+  const fail = window.demoAppMessages.failer(status, alertBox);
+  const { reason } = window.demoAppMessages;
 
   if (!window.FHIR) {
     fail('The app could not start: the SMART client library did not load. Reload the page, or launch the app again from the EHR.');

@@ -55,6 +55,7 @@ export function smartAppRouter(options: SmartAppRouterOptions = {}): Router {
   const files: Array<[path: string, file: string, type: string]> = [
     ['/', appFile('index.html'), types.html],
     ['/launch', appFile('launch.html'), types.html],
+    ['/page-messages.js', appFile('page-messages.js'), types.js],
     ['/app.js', appFile('app.js'), types.js],
     ['/launch.js', appFile('launch.js'), types.js],
     ['/standalone.js', appFile('standalone.js'), types.js],

@@ -60,7 +60,10 @@ async function run(script: string, options: {
     },
   };
   const window = { FHIR, location: { search: options.search ?? '' } };
-  vm.runInNewContext(source, { window, document, URLSearchParams, console });
+  // As in the HTML: the shared page-messages.js runs first, in the same window.
+  const context = vm.createContext({ window, document, URLSearchParams, console });
+  vm.runInContext(await readFile(new URL('../../samples/smart-app/page-messages.js', import.meta.url), 'utf8'), context);
+  vm.runInContext(source, context);
   // Let the script's promise chains settle.
   for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
   return page;

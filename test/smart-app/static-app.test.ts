@@ -52,7 +52,7 @@ describe('demo SMART app: static files served by the sample EHR', () => {
   it('serves the redirect page at /apps/demo/ with its own CSP, fhirclient and app.js, and the conditions list', async () => {
     const page = await request(app).get('/apps/demo/').expect(200);
     assertAppHeaders(page, /^text\/html; charset=utf-8$/);
-    assert.match(page.text, /<script src="vendor\/fhir-client\.js" defer><\/script>\s*<script src="app\.js" defer><\/script>/);
+    assert.match(page.text, /<script src="vendor\/fhir-client\.js" defer><\/script>\s*<script src="page-messages\.js" defer><\/script>\s*<script src="app\.js" defer><\/script>/);
     assert.match(page.text, /<h1 id="patient-name">/);
     assert.match(page.text, /<ul id="conditions" aria-label="Conditions"><\/ul>/);
     assert.match(page.text, /role="alert"/);
@@ -104,6 +104,9 @@ describe('demo SMART app: static files served by the sample EHR', () => {
     assert.match(script.text, /client\.patient\.read\(\)/);
     const style = await request(app).get('/apps/demo/app.css').expect(200);
     assertAppHeaders(style, /^text\/css/);
+    const messages = await request(app).get('/apps/demo/page-messages.js').expect(200);
+    assertAppHeaders(messages, /^text\/javascript/);
+    assert.match(messages.text, /window\.demoAppMessages = /);
   });
 
   it('redirects /apps/demo to /apps/demo/, keeping the query', async () => {
