@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { PluginLogger } from '../config/options.ts';
+import { loggableError } from '../errors/loggable-error.ts';
 
 /**
  * The plugin router's last resort: an unexpected error becomes a 500 JSON body with no stack, no message
@@ -14,7 +15,7 @@ export function renderUnexpectedError(logger: PluginLogger): ErrorRequestHandler
     }
     const status = httpStatusOf(error);
     if (status >= 500) {
-      logger.error('unexpected error in smart-ehr-plugin', { error: (error as Error)?.name, detail: (error as Error)?.message });
+      logger.error('unexpected error in smart-ehr-plugin', loggableError(error));
     }
     res.status(status).set('Cache-Control', 'no-store').json(status >= 500
       ? { error: 'server_error', error_description: 'The server could not complete the request.' }

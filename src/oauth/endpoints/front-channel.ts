@@ -9,6 +9,7 @@ import { checkFlowUser } from '../interaction.ts';
 import { USER_PROPERTY } from '../oauth2-server.ts';
 import { errorPage } from '../pages/index.ts';
 import { TransactionNotFound, type FlowInfo, type SessionTransactionStore } from '../transaction-store.ts';
+import { loggableError } from '../../errors/loggable-error.ts';
 
 /** The pending transaction as oauth2orize's loader puts it on `req.oauth2`. */
 export interface LoadedTransaction {
@@ -161,7 +162,7 @@ export function frontChannelErrors(logger: PluginLogger, assetsPath: string): Er
     }
     const target = redirectTargetOf(req, res);
     const oauth = toOAuthError(error);
-    if (oauth.status >= 500) logger.error('authorization flow failed', { error: (error as Error)?.name, detail: (error as Error)?.message });
+    if (oauth.status >= 500) logger.error('authorization flow failed', loggableError(error));
     if (target && (error instanceof OAuthError || oauth.status < 500 || oauth.code === 'server_error')) {
       const url = new URL(target.redirectUri);
       url.searchParams.set('error', oauth.code);
