@@ -8,7 +8,7 @@ import { createSqlHostDirectory } from './host/sql-host-directory.ts';
 import { createPluginRouter } from './http/plugin-router.ts';
 import { createAuthorizationServer } from './oauth/authorization-server.ts';
 import { createLaunch, type LaunchInput } from './oauth/create-launch.ts';
-import { smartDiscoveryRoute } from './oauth/endpoints/discovery.ts';
+import { createFhirServer } from './fhir/fhir-server.ts';
 import { GrantsApi } from './oauth/grants-api.ts';
 import type { PluginUrls } from './http/status-route.ts';
 import type { ClientsStore } from './store/clients-store.ts';
@@ -60,8 +60,13 @@ export async function createSmartPlugin(options: SmartPluginOptions): Promise<Sm
     const clients = new ClientResolver(knex, tables, resolved.vendorCredentials);
     const roles = { ...manifest.roles, ...resolved.roles };
     const auth = createAuthorizationServer({ knex, tables, options: resolved, manifest, directory: hostDirectory, clients, urls, roles });
+    const fhirRouter = createFhirServer({
+      providers: resolved.fhirResources, settings: resolved.fhir, urls, manifest, directory: hostDirectory, patientRole: roles.patient,
+      permissionCacheTtlMs: resolved.hostContract.permissionCacheTtlMs, verifier: auth.verifier,
+      counters: { tokens: auth.tokens, grants: auth.grants }, secret: resolved.secret, logger: resolved.logger, development: resolved.development,
+    });
     return {
-      router: createPluginRouter({ knex, tables, manifest, urls, logger: resolved.logger, authRouter: auth.router, fhirRouter: smartDiscoveryRoute(urls) }),
+      router: createPluginRouter({ knex, tables, manifest, urls, logger: resolved.logger, authRouter: auth.router, fhirRouter }),
       manifest,
       urls,
       hostDirectory,

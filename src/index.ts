@@ -13,3 +13,9 @@ export { mssqlInstallScript } from './store/mssql-script.ts';
 export { ConfigurationError, DuplicateClientError, InvalidRegistrationError } from './errors/index.ts';
 export { LaunchError, type LaunchInput } from './oauth/create-launch.ts';
 export type { AuthorizedApp, GrantOwner } from './oauth/grants-api.ts';
+export type {
+  FhirResource, FhirMeta, FhirCoding, CategoryToken, AccessRestrictions, ProvidedResource, SearchParameterType,
+  SearchParameterDefinition, TokenValue, ReferenceValue, DateValue, StringValue, SearchValue, SearchCriterion,
+  ProviderContext, SearchRequest, SearchResult, IncludeDefinition, ResourceProvider, IssueType,
+} from './fhir/provider.ts';
+export { FhirRequestError } from './fhir/provider.ts';

@@ -5,7 +5,14 @@ export const DEFAULTS = {
   development: false,
   tablePrefix: 'smart_',
   migrate: false,
+  azureRequestTimeoutMs: 10_000,
   permissionCacheTtlMs: 5_000,
+  fhir: {
+    defaultPageSize: 50,
+    maxPageSize: 200,
+    // A revocation made on another instance shows within this time; on the same instance at once.
+    tokenCheckTtlMs: 2_000,
+  },
   tokens: {
     accessTokenSeconds: 3600,
     // At least three months whatever the start date (ONC (g)(10) refresh token lifetime).

@@ -65,6 +65,69 @@ export interface SmartPluginOptions {
    * verified with this certificate (PEM certificate or public key) and issuer, without a clients table row.
    */
   vendorCredentials?: { certificate: string; issuer: string };
+  /** Azure AD sign-in (DESIGN §3): B2B for staff of each organization tenant, B2C for patients and representatives. */
+  azure?: AzureOptions;
+  /** The host's FHIR resource providers, one per resource type (DESIGN §6); the sample's are in samples/host-ehr/fhir. */
+  fhirResources?: import('../fhir/provider.ts').ResourceProvider[];
+  /** Settings of the FHIR API. */
+  fhir?: {
+    /** Page size of a search without `_count`. Default 50. */
+    defaultPageSize?: number;
+    /** The largest page served; a larger `_count` is lowered to it. Default 200. */
+    maxPageSize?: number;
+    /** How long (ms) a verified access token is trusted before its record is read again; revocations on another instance show within it. Default 2000. */
+    tokenCheckTtlMs?: number;
+    /** Code system of the `meta.security` label naming a confidential document type. Default `{fhirBaseUrl}/CodeSystem/confidential-document-type`. */
+    documentTypeSystem?: string;
+  };
+}
+
+/** One organization's Azure AD tenant whose staff may sign in (an app registration in that tenant). */
+export interface AzureTenantOptions {
+  /** Shown on refusal pages and in logs, e.g. `Contoso Health`. */
+  name: string;
+  /** The directory (tenant) id, a GUID: the `tid` every id_token must carry. */
+  tenantId: string;
+  /** Application (client) id of the app registration in that tenant. */
+  clientId: string;
+  clientSecret: string;
+  /** Default `https://login.microsoftonline.com/{tenantId}/v2.0/.well-known/openid-configuration`. */
+  metadataUrl?: string;
+  /** Email domains of its staff (`contoso.org`); required when several tenants are configured. */
+  domains?: string[];
+}
+
+/** The one Azure AD B2C tenant of patients and representatives. */
+export interface AzureB2cOptions {
+  clientId: string;
+  clientSecret: string;
+  /**
+   * The tenant's v2.0 metadata without a policy, e.g.
+   * `https://riverside.b2clogin.com/riverside.onmicrosoft.com/v2.0/.well-known/openid-configuration`; the policy is added as `p`.
+   */
+  metadataUrl: string;
+  /** User flows or custom policies (`B2C_1_signin`, `B2C_1A_signin`); the first is the one the sign-in button uses. */
+  policies: string[];
+}
+
+export interface AzureOptions {
+  b2b?: { tenants: AzureTenantOptions[] };
+  b2c?: AzureB2cOptions;
+  /**
+   * Extra PEM certificate(s) trusted for Azure AD metadata, keys and code redemption only (a local
+   * stand-in such as samples/dev-idp). Real Azure AD needs none.
+   */
+  trustedCa?: string;
+  /** How long one metadata, key or token request to Azure AD may take, in milliseconds. Default 10000. */
+  requestTimeoutMs?: number;
+}
+
+/** Azure AD options after validation (metadata URLs filled in, domains lower-cased). */
+export interface ResolvedAzureOptions {
+  tenants: Array<Required<Omit<AzureTenantOptions, 'domains'>> & { domains: string[] }>;
+  b2c: AzureB2cOptions | undefined;
+  trustedCa: string | undefined;
+  requestTimeoutMs: number;
 }
 
 export interface TokenLifetimes {
@@ -117,4 +180,7 @@ export interface ResolvedOptions {
   currentHostUser: NonNullable<SmartPluginOptions['currentHostUser']> | undefined;
   allowClientCredentialsWithSecret: boolean;
   vendorCredentials: { publicKey: import('node:crypto').KeyObject; issuer: string } | undefined;
+  fhirResources: import('../fhir/provider.ts').ResourceProvider[];
+  fhir: import('../fhir/fhir-server.ts').FhirSettings;
+  azure: ResolvedAzureOptions;
 }

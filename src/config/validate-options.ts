@@ -3,13 +3,15 @@ import { ConfigurationError } from '../errors/configuration-error.ts';
 import type { HostDirectory } from '../host/host-directory.ts';
 import { consoleLogger, DEFAULTS } from './defaults.ts';
 import { resolveAuthOptions } from './validate-auth-options.ts';
+import { resolveFhirOptions } from './validate-fhir-options.ts';
+import { resolveAzureOptions } from './validate-azure-options.ts';
 import {
   booleanAt, functionAt, identifierAt, integerAt, isPlainObject, nonEmptyStringAt, objectAt, onlyKeys,
 } from './option-checks.ts';
 import type { HostContractViews, PluginLogger, ResolvedOptions, SmartPluginOptions } from './options.ts';
 
 const TOP_LEVEL = ['knex', 'publicUrl', 'development', 'database', 'hostContract', 'hostDirectory', 'roles', 'manifest', 'logger',
-  'secret', 'tokens', 'signIn', 'currentHostUser', 'allowClientCredentialsWithSecret', 'vendorCredentials'] as const;
+  'secret', 'tokens', 'signIn', 'currentHostUser', 'allowClientCredentialsWithSecret', 'vendorCredentials', 'azure', 'fhirResources', 'fhir'] as const;
 const HOST_DIRECTORY_METHODS: readonly (keyof HostDirectory)[] = [
   'findUserById', 'findUserByLogin', 'findUserByAzureObject', 'verifyPassword', 'getUserRoles', 'getUserPermissions',
   'getRolePermissions', 'getUserDocumentTypes', 'getRoleDocumentTypes', 'getPatient', 'findPatientLinks', 'searchPatients',
@@ -21,11 +23,14 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const options = objectAt('(options)', input, false) as Partial<SmartPluginOptions> & Record<string, unknown>;
   onlyKeys('', options, TOP_LEVEL);
   const development = booleanAt('development', options.development, DEFAULTS.development);
+  const publicUrl = resolvePublicUrl(options.publicUrl, development);
+  const fhirOptions = resolveFhirOptions(options, `${publicUrl.href.replace(/\/+$/, '')}/fhir`);
   const { knex, ownsKnex } = resolveKnex(options.knex);
   return {
     knex,
     ownsKnex,
-    publicUrl: resolvePublicUrl(options.publicUrl, development),
+    publicUrl,
+    ...fhirOptions,
     development,
     database: resolveDatabase(options.database),
     hostContract: resolveHostContract(options.hostContract),
@@ -33,6 +38,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     roles: resolveRoles(options.roles),
     logger: resolveLogger(options.logger),
     ...resolveAuthOptions(options, development),
+    azure: resolveAzureOptions(options.azure),
   };
 }
 

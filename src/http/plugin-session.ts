@@ -11,6 +11,8 @@ export interface PluginSessionData {
   user?: SignedInUser;
   /** Pending authorization requests, by transaction id (see `oauth/transaction-store.ts`). */
   transactions?: Record<string, unknown>;
+  /** Azure AD sign-ins under way, by OAuth `state` (see `identity/azure-sign-in-state.ts`). */
+  azure?: Record<string, unknown>;
 }
 
 /** The plugin's own sign-in session: kept apart from any session the host app has on `req.session`. */

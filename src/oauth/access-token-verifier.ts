@@ -10,6 +10,8 @@ export interface VerifiedAccessToken {
     client_id: string; scope: string; patient?: string; encounter?: string; fhirUser?: string; need_patient_banner?: boolean;
   };
   record: AccessTokenRecord;
+  /** Who the token acts for: an EHR user (staff, service user, backend service) or a patient-portal identity. */
+  subjectType: 'user' | 'portal';
 }
 
 /**
@@ -42,9 +44,11 @@ export class AccessTokenVerifier {
     if (typeof claims.jti !== 'string') return undefined;
     const record = await this.tokens.findAccessToken(claims.jti);
     if (!record || record.revokedAt || record.expiresAt <= new Date()) return undefined;
+    let subjectType: VerifiedAccessToken['subjectType'] = 'user';
     if (record.grantId) {
       const grant = await this.grants.get(record.grantId);
       if (!grant || grant.revokedAt) return undefined;
+      subjectType = grant.subjectType;
     }
     // A client that was disabled or removed loses its tokens at once. Portal-issued (vendor) clients have
     // no row to disable: their credentials expire instead.
@@ -52,6 +56,6 @@ export class AccessTokenVerifier {
       const client = await this.clients.get(record.clientId);
       if (!client || client.disabled) return undefined;
     }
-    return { claims, record };
+    return { claims, record, subjectType };
   }
 }

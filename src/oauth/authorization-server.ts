@@ -6,6 +6,7 @@ import type { ResolvedOptions } from '../config/options.ts';
 import type { HostDirectory } from '../host/host-directory.ts';
 import { pluginSessionMiddleware } from '../http/plugin-session.ts';
 import { EhrCredentialsStrategy } from '../identity/ehr-credentials-strategy.ts';
+import { AzureSignIn } from '../identity/azure-sign-in.ts';
 import { EhrSignIn } from '../identity/ehr-sign-in.ts';
 import { AssertionJtiStore } from '../store/assertion-jti-store.ts';
 import { AuthorizationCodesStore } from '../store/authorization-codes-store.ts';
@@ -21,6 +22,7 @@ import { TokensStore } from '../store/tokens-store.ts';
 import { AccessTokenVerifier } from './access-token-verifier.ts';
 import { ClientAssertionVerifier } from './client-assertion.ts';
 import { authorizeEndpoint, parseCheckedRequest } from './endpoints/authorize-endpoint.ts';
+import { azureSignInStep } from './endpoints/azure-sign-in-step.ts';
 import { consentStep } from './endpoints/consent-step.ts';
 import { authDiscoveryRoutes } from './endpoints/discovery.ts';
 import type { FlowDeps } from './endpoints/flow-deps.ts';
@@ -73,9 +75,13 @@ export function createAuthorizationServer(input: {
   const passport = new Passport();
   passport.use(new EhrCredentialsStrategy(signIn));
   const authPath = `${new URL(urls.issuer).pathname}`;
+  // Its routes exist whether or not Azure AD is configured (plugin.json lists them); without it they only refuse.
+  const azure = new AzureSignIn(options.azure, passport, {
+    callbackUrl: `${urls.issuer}/azure/callback`, development: options.development, stateLifetimeSeconds: options.tokens.sessionSeconds,
+  });
   const deps: FlowDeps = {
     server, clients, store, directory, passport, csrfKey: deriveKey(options.secret, 'csrf'), fhirBaseUrl: urls.fhirBaseUrl, authPath,
-    currentHostUser: options.currentHostUser, logger: options.logger,
+    currentHostUser: options.currentHostUser, logger: options.logger, azure,
     session: pluginSessionMiddleware({
       store: new SessionsStore(knex, tables), signingKey: deriveKey(options.secret, 'session-cookie'), cookiePath: authPath,
       secure: !options.development, lifetimeSeconds: options.tokens.sessionSeconds,
@@ -91,7 +97,8 @@ export function createAuthorizationServer(input: {
     res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(PAGES_STYLESHEET);
   });
   router.use(authDiscoveryRoutes(urls, keys));
-  router.use(authorizeEndpoint(deps, assetsPath), signInStep(deps, assetsPath), patientPickerStep(deps, assetsPath), consentStep(deps, assetsPath));
+  router.use(authorizeEndpoint(deps, assetsPath), signInStep(deps, assetsPath), azureSignInStep(deps, assetsPath),
+    patientPickerStep(deps, assetsPath), consentStep(deps, assetsPath));
   const backChannel = { clients, assertions, logger: options.logger };
   router.use(['/token', '/introspect', '/revoke'], openCors('POST'));
   router.use(tokenEndpoint({ ...backChannel, exchange: server.token() as never }));

@@ -43,7 +43,11 @@ export class SessionTransactionStore {
   constructor(private readonly clients: ClientsStore, private readonly lifetimeSeconds: number) {}
 
   load(req: Request, callback: (error: unknown, txn?: unknown) => void): void {
-    const tid = transactionIdOf(req);
+    this.loadById(req, transactionIdOf(req), callback);
+  }
+
+  /** Like `load`, for a transaction named elsewhere than the request (an identity provider's callback). */
+  loadById(req: Request, tid: string | undefined, callback: (error: unknown, txn?: unknown) => void): void {
     const stored = tid ? this.pending(req)[tid] : undefined;
     if (!tid || !stored || stored.expiresAt < Date.now()) {
       callback(new TransactionNotFound('no such transaction in this session'));

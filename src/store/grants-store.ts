@@ -22,6 +22,9 @@ export interface Grant {
 
 /** The `grants` table: stored approvals, listed and revoked by users and administrators. */
 export class GrantsStore {
+  /** Counts revocations made through this instance, so caches of verified tokens know to look again at once. */
+  revocations = 0;
+
   constructor(private readonly knex: Knex, private readonly tables: TableNames) {}
 
   async create(input: { clientId: string; subjectType: SubjectType; subjectId: string; patientId: string | null; scope: string[] }): Promise<Grant> {
@@ -59,6 +62,7 @@ export class GrantsStore {
 
   /** Marks a grant revoked; true when it was active. Tokens are revoked by the caller in the same transaction. */
   async revoke(grantId: string, reason: string, trx: Knex | Knex.Transaction = this.knex): Promise<boolean> {
+    this.revocations += 1;
     const changed = await this.tables.from(trx, 'grants').where({ grant_id: grantId }).whereNull('revoked_at')
       .update({ revoked_at: new Date(), revoked_reason: reason, updated_at: new Date() });
     return Number(changed) > 0;

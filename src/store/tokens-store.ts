@@ -33,6 +33,9 @@ export interface RefreshTokenRecord {
 
 /** Access token records and refresh tokens (rotation families, RFC 6749 §6, OAuth 2.1 §4.3.1). */
 export class TokensStore {
+  /** Counts revocations made through this instance, so caches of verified tokens know to look again at once. */
+  revocations = 0;
+
   constructor(private readonly knex: Knex, private readonly tables: TableNames) {}
 
   async recordAccessToken(record: Omit<AccessTokenRecord, 'revokedAt'>): Promise<void> {
@@ -49,6 +52,7 @@ export class TokensStore {
   }
 
   async revokeAccessToken(tokenId: string): Promise<boolean> {
+    this.revocations += 1;
     const changed = await this.tables.from(this.knex, 'access_tokens').where({ token_id: tokenId }).whereNull('revoked_at')
       .update({ revoked_at: new Date() });
     return Number(changed) > 0;
@@ -85,6 +89,7 @@ export class TokensStore {
 
   /** Revokes every token of a family (one code exchange and its refreshes). */
   async revokeFamily(familyId: string, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
+    this.revocations += 1;
     const now = new Date();
     await this.tables.from(trx, 'access_tokens').where({ family_id: familyId }).whereNull('revoked_at').update({ revoked_at: now });
     await this.tables.from(trx, 'refresh_tokens').where({ family_id: familyId }).whereNull('revoked_at').update({ revoked_at: now });
@@ -92,6 +97,7 @@ export class TokensStore {
 
   /** Revokes every token issued under a grant. */
   async revokeGrant(grantId: string, trx: Knex | Knex.Transaction = this.knex): Promise<void> {
+    this.revocations += 1;
     const now = new Date();
     await this.tables.from(trx, 'access_tokens').where({ grant_id: grantId }).whereNull('revoked_at').update({ revoked_at: now });
     await this.tables.from(trx, 'refresh_tokens').where({ grant_id: grantId }).whereNull('revoked_at').update({ revoked_at: now });

@@ -41,7 +41,7 @@ describe('createSmartPlugin option validation', () => {
     ['an unknown database option', () => ({ ...base(), database: { prefix: 'x_' } }), 'database.prefix',
       'Invalid option "database.prefix": expected one of the known options (tablePrefix, schema, migrate)'],
     ['a misspelt top-level option', () => ({ ...base(), pubilcUrl: 'x' }), 'pubilcUrl',
-      'Invalid option "pubilcUrl": expected one of the known options (knex, publicUrl, development, database, hostContract, hostDirectory, roles, manifest, logger, secret, tokens, signIn, currentHostUser, allowClientCredentialsWithSecret, vendorCredentials)'],
+      'Invalid option "pubilcUrl": expected one of the known options (knex, publicUrl, development, database, hostContract, hostDirectory, roles, manifest, logger, secret, tokens, signIn, currentHostUser, allowClientCredentialsWithSecret, vendorCredentials, azure, fhirResources, fhir)'],
     ['a negative cache TTL', () => ({ ...base(), hostContract: { permissionCacheTtlMs: -1 } }), 'hostContract.permissionCacheTtlMs',
       'Invalid option "hostContract.permissionCacheTtlMs": expected an integer from 0 to 300000, got number -1'],
     ['a view name with SQL in it', () => ({ ...base(), hostContract: { views: { users: 'users; drop table x' } } }), 'hostContract.views.users',

@@ -15,7 +15,11 @@ describe('plugin.json routes', () => {
     const { routes } = validateManifest(readBundledManifest());
     assert.ok(routes.length >= 16);
     for (const route of routes) {
-      const call = route.method === 'GET' ? request(server.app).get(`/smart${route.path}`) : request(server.app).post(`/smart${route.path}`).type('form').send('');
+      // Placeholders of the FHIR routes, filled with a type and an id the sample serves.
+      const path = `/smart${route.path.replace('{type}', route.method === 'PUT' ? 'Patient' : route.method === 'POST' ? 'Appointment' : 'Patient').replace('{id}', '1')}`;
+      const call = route.method === 'GET' ? request(server.app).get(path)
+        : route.method === 'PUT' ? request(server.app).put(path).type('application/fhir+json').send('{}')
+          : request(server.app).post(path).type('form').send('');
       const response = await call;
       assert.notEqual(response.status, 404, `${route.method} ${route.path}`);
       assert.ok(response.status < 500, `${route.method} ${route.path} answered ${response.status}`);

@@ -19,7 +19,7 @@ describe('package entry points', () => {
   it('works with import from an ESM host, with type declarations beside it', async () => {
     const output = execFileSync(process.execPath, ['--input-type=module', '-e',
       "const m = await import('smart-ehr-plugin'); console.log(Object.keys(m).sort().join(','))"], { cwd: root, encoding: 'utf8' });
-    assert.equal(output.trim(), 'ConfigurationError,DuplicateClientError,InvalidRegistrationError,LaunchError,createSmartPlugin,mssqlInstallScript,verifyPasswordHash');
+    assert.equal(output.trim(), 'ConfigurationError,DuplicateClientError,FhirRequestError,InvalidRegistrationError,LaunchError,createSmartPlugin,mssqlInstallScript,verifyPasswordHash');
     execFileSync('test', ['-f', 'dist/src/index.d.ts'], { cwd: root });
   });
 });

@@ -32,12 +32,15 @@ export const chromiumArgs = [
   '--no-proxy-server',
 ];
 
-/** Launches headless Chromium with a fresh profile. Close it in the suite's `after`. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Launches headless Chromium with a fresh profile. Close it in the suite's `after`. `extraArgs` such as
+ * `--ignore-certificate-errors-spki-list=<hash>` trust the dev-idp's one key for this browser alone.
+ */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: chromiumArgs,
+    args: [...chromiumArgs, ...extraArgs],
     timeout: 30_000,
   });
 }

@@ -6,6 +6,7 @@ import { createHostApp } from '../../samples/host-ehr/app.ts';
 import { signedInStaffUserId } from '../../samples/host-ehr/auth/staff-session.ts';
 import { prepareHostDatabase } from '../../samples/host-ehr/database/prepare.ts';
 import { seedDemoClients } from '../../samples/host-ehr/demo-clients.ts';
+import { createSampleProviders } from '../../samples/host-ehr/fhir/index.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const LIVE_SECRET = 'live-test-secret-0123456789-0123456789-abcdef';
@@ -52,7 +53,7 @@ export async function startLiveServer(options: Partial<SmartPluginOptions> = {})
 
     const created = await createSmartPlugin({
       secret: LIVE_SECRET, knex: db.knex, publicUrl: `${origin}/smart`, development: true, database: { migrate: true },
-      currentHostUser: signedInStaffUserId, ...options,
+      currentHostUser: signedInStaffUserId, fhirResources: createSampleProviders(db.knex), ...options,
     });
     plugin = created;
     await seedDemoClients(created, { origin, knex: db.knex });

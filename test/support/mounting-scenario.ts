@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import type { createSmartPlugin as CreateSmartPlugin } from '../../src/index.ts';
+import { prepareHostDatabase } from '../../samples/host-ehr/database/prepare.ts';
+import { seedDemoClients } from '../../samples/host-ehr/demo-clients.ts';
+import { createSampleProviders } from '../../samples/host-ehr/fhir/index.ts';
 
 /** An Express module as a host imports it (4 or 5). */
 export interface ExpressModule {
@@ -15,7 +18,13 @@ export interface ExpressModule {
  */
 export async function checkMounting(express: ExpressModule, createSmartPlugin: typeof CreateSmartPlugin, knex: Knex): Promise<void> {
   const app = express();
-  const first = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef', knex, publicUrl: 'https://ehr.example.org/smart', database: { migrate: true } });
+  // A host behind a TLS-terminating proxy on this machine says so; the FHIR API serves TLS requests only.
+  (app as unknown as { set(name: string, value: unknown): void }).set('trust proxy', 'loopback');
+  await prepareHostDatabase(knex);
+  const first = await createSmartPlugin({
+    secret: 'test-secret-0123456789-0123456789-abcdef', knex, publicUrl: 'https://ehr.example.org/smart', database: { migrate: true },
+    fhirResources: createSampleProviders(knex),
+  });
   const second = await createSmartPlugin({ secret: 'test-secret-0123456789-0123456789-abcdef',
     knex, publicUrl: 'https://ehr.example.org/api/v2/smart', database: { tablePrefix: 'second_', migrate: true },
   });
@@ -52,8 +61,32 @@ export async function checkMounting(express: ExpressModule, createSmartPlugin: t
   assert.equal(page.text, 'host patient list');
   assert.equal(page.headers['x-content-type-options'], undefined, 'the plugin set no header on a host route');
 
+  await checkFhir(app, first, knex);
+
   // Unmatched paths under the plugin's mount fall through to the host's own 404.
   await request(app).get('/smart/no-such-route').expect(404);
   await first.close();
   await second.close();
+}
+
+/** FHIR search by GET and by POST (form body), and an update (JSON body), through this Express major's parsers. */
+async function checkFhir(app: import('express').Express, plugin: Awaited<ReturnType<typeof CreateSmartPlugin>>, knex: Knex): Promise<void> {
+  await seedDemoClients(plugin, { origin: 'https://ehr.example.org', knex });
+  const tls = { 'X-Forwarded-Proto': 'https' };
+  const grant = await request(app).post('/smart/auth/token').set(tls).type('form').send(new URLSearchParams({
+    grant_type: 'password', client_id: 'svc-client', client_secret: 'svc-client-secret', username: 'svc-portal',
+    password: 'demo-password', scope: 'user/Patient.rs',
+  }).toString());
+  assert.equal(grant.status, 200, grant.text);
+  const auth = { ...tls, Authorization: `Bearer ${grant.body.access_token as string}` };
+  const byGet = await request(app).get('/smart/fhir/Patient?name=lopez').set(auth).expect(200);
+  const byPost = await request(app).post('/smart/fhir/Patient/_search').set(auth).type('form').send('name=lopez').expect(200);
+  assert.equal(byGet.body.total, 3);
+  assert.deepEqual(byPost.body.entry.map((e: { fullUrl: string }) => e.fullUrl), byGet.body.entry.map((e: { fullUrl: string }) => e.fullUrl));
+  const urlOnly = await request(app).post('/smart/fhir/Patient/_search?name=lopez').set(auth).expect(200);
+  assert.equal(urlOnly.body.total, 3);
+  const broken = await request(app).put('/smart/fhir/Patient/1').set(auth).type('application/fhir+json').send('{"resourceType":').expect(400);
+  assert.equal(broken.body.issue[0].diagnostics, 'The request body is not valid JSON.');
+  const plain = await request(app).get('/smart/fhir/metadata').expect(403);
+  assert.equal(plain.body.resourceType, 'OperationOutcome');
 }

@@ -2,9 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import express, { type Express, type Request } from 'express';
 import request from 'supertest';
-import { createSmartPlugin, type SmartPlugin, type SmartPluginOptions } from '../../src/index.ts';
+import type { Knex } from 'knex';
+import { createSmartPlugin, type ResourceProvider, type SmartPlugin, type SmartPluginOptions } from '../../src/index.ts';
 import { prepareHostDatabase } from '../../samples/host-ehr/database/prepare.ts';
 import { seedDemoClients } from '../../samples/host-ehr/demo-clients.ts';
+import { createSampleProviders } from '../../samples/host-ehr/fhir/index.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const ORIGIN = 'http://localhost:3000';
@@ -13,7 +15,7 @@ export const ISSUER = `${ORIGIN}/smart/auth`;
 export const REDIRECT_URI = 'http://127.0.0.1:8765/callback';
 export const TEST_SECRET = 'test-secret-0123456789-0123456789-abcdef';
 
-/** The sample EHR's database with the plugin mounted at /smart in a bare Express app, and the demo clients. */
+/** The sample EHR's database with the plugin mounted at /smart in a bare Express app, the demo clients and the sample's FHIR providers. */
 export interface SmartServer {
   db: TestDatabase;
   plugin: SmartPlugin;
@@ -24,13 +26,17 @@ export interface SmartServer {
   close(): Promise<void>;
 }
 
-export async function startSmartServer(options: Partial<SmartPluginOptions> = {}): Promise<SmartServer> {
+export async function startSmartServer(
+  options: Partial<SmartPluginOptions> = {},
+  /** FHIR providers over the test database; default the sample's. */
+  providers: (knex: Knex) => ResourceProvider[] = createSampleProviders,
+): Promise<SmartServer> {
   const db = await createTestDatabase();
   await prepareHostDatabase(db.knex);
   const hostUser: { id: string | undefined } = { id: undefined };
   const plugin = await createSmartPlugin({
     secret: TEST_SECRET, knex: db.knex, publicUrl: `${ORIGIN}/smart`, development: true, database: { migrate: true },
-    currentHostUser: (_req: Request) => hostUser.id, ...options,
+    currentHostUser: (_req: Request) => hostUser.id, fhirResources: providers(db.knex), ...options,
   });
   await seedDemoClients(plugin, { origin: ORIGIN, knex: db.knex });
   const app = express();

@@ -9,6 +9,20 @@ export const demoTenants = {
   fabrikam: { tenantId: 'fab51ca7-0000-4000-8000-0000000fab00', domain: 'fabrikam.example' },
 } as const;
 
+/** The Azure AD B2C tenant of patients and representatives, and its policies (user flow and custom policy). */
+export const demoB2cTenant = {
+  tenantId: '0b2c0000-0000-4000-8000-000000000b2c',
+  name: 'riversidepatients',
+  policies: ['B2C_1_signin', 'B2C_1A_signin'],
+} as const;
+
+/** The demo app registrations (client id and secret) the stand-in identity provider knows, per tenant. */
+export const demoAzureApps = {
+  contoso: { clientId: 'c0de0000-0000-4000-8000-0000000c0de1', clientSecret: 'contoso-demo-client-secret' },
+  fabrikam: { clientId: 'c0de0000-0000-4000-8000-0000000c0de2', clientSecret: 'fabrikam-demo-client-secret' },
+  b2c: { clientId: 'c0de0000-0000-4000-8000-0000000c0de3', clientSecret: 'b2c-demo-client-secret' },
+} as const;
+
 /** A B2B staff identity: matched to an EHR user by tenant id + object id, never by email. */
 export interface DemoStaffIdentity {
   email: string;
@@ -69,9 +83,9 @@ export const demoPortalIdentities = {
     subject: 'c0ffee00-0000-4000-8000-00000000a003',
     charts: [{ mrn: 'MRN-1005', relationship: 'self' }],
   },
-  // Signs in at B2C but has no linked chart: the plugin must show no patient.
-  stranger: {
-    email: 'stranger@example.com',
+  // Signs in at B2C but has no linked chart: the plugin must refuse her.
+  nobody: {
+    email: 'nobody@example.com',
     subject: 'c0ffee00-0000-4000-8000-00000000a0ff',
     charts: [],
   },

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Passport } from 'passport';
 import type { PluginLogger } from '../../config/options.ts';
 import type { HostDirectory } from '../../host/host-directory.ts';
+import type { AzureSignIn } from '../../identity/azure-sign-in.ts';
 import type { ClientsStore } from '../../store/clients-store.ts';
 import type { InteractionDeps } from '../interaction.ts';
 import type { createOAuth2Server } from '../oauth2-server.ts';
@@ -22,4 +23,6 @@ export interface FlowDeps {
   authPath: string;
   currentHostUser: ((req: Request) => string | undefined | Promise<string | undefined>) | undefined;
   logger: PluginLogger;
+  /** Azure AD sign-ins (none enabled unless the `azure` option configures them). */
+  azure: AzureSignIn;
 }

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { HostUser } from '../../host/host-directory.ts';
 import { pluginSession } from '../../http/plugin-session.ts';
 import { signInPage } from '../pages/index.ts';
+import { azureButtons } from './azure-buttons.ts';
 import type { FlowDeps } from './flow-deps.ts';
 import { resumeFlow } from './authorize-endpoint.ts';
 import {
@@ -15,19 +16,36 @@ const MESSAGES: Record<string, string> = {
   csrf: 'The form expired. Please sign in again.',
 };
 
-/** The sign-in page of the flow: EHR credentials now; Azure AD buttons join it later. */
-export function signInStep(deps: FlowDeps, assetsPath: string): Router {
-  const router = express.Router();
-  const headers = pageHeaders((req) => [redirectOrigin(transactionOf(req).redirectURI)]);
-  const loader = loadTransaction(deps.store);
-  const atSignIn = requireStep(deps.authPath, 'sign-in');
-  const render = (req: Request, res: Response, status: number, error?: string, username?: string) => {
+export type SignInRenderer = (req: Request, res: Response, status: number, error?: string, username?: string) => void;
+
+/** Renders the sign-in page of the loaded transaction: EHR credentials, and the Azure AD sign-ins that apply. */
+export function signInRenderer(deps: FlowDeps, assetsPath: string): SignInRenderer {
+  return (req, res, status, error, username) => {
     const txn = transactionOf(req);
+    const azure = deps.azure.enabled ? azureButtons(deps.azure, txn.req.smart, deps.authPath, txn.transactionID) : undefined;
     res.status(status).send(signInPage({ assetsPath, clientName: txn.client.name }, {
       action: `${deps.authPath}/sign-in`, transactionId: txn.transactionID, csrfToken: csrfToken(deps.csrfKey, req, txn.transactionID),
       ...(username ? { username } : {}), ...(error ? { error } : {}),
+      ...(azure ? { azureButtons: azure.buttons, providersFirst: azure.providersFirst } : {}),
     }));
   };
+}
+
+/**
+ * Where the sign-in page's forms may lead (CSP form-action): the app (a redirect after the password form)
+ * and Azure AD (the work-email form's start route redirects there).
+ */
+export function signInFormTargets(deps: FlowDeps): (req: Request) => string[] {
+  return (req) => [redirectOrigin(transactionOf(req).redirectURI), ...deps.azure.formTargets];
+}
+
+/** The sign-in page of the flow: EHR credentials, with Azure AD B2B and B2C buttons when configured. */
+export function signInStep(deps: FlowDeps, assetsPath: string): Router {
+  const router = express.Router();
+  const headers = pageHeaders(signInFormTargets(deps));
+  const loader = loadTransaction(deps.store);
+  const atSignIn = requireStep(deps.authPath, 'sign-in');
+  const render = signInRenderer(deps, assetsPath);
   router.get('/sign-in', deps.session, loader, headers, atSignIn, loadSignedInUser(deps.directory, deps.currentHostUser),
     (req: Request, res: Response, next: NextFunction) => ((req as unknown as { smartUser?: unknown }).smartUser ? next() : render(req, res, 200)),
     ...resumeFlow(deps), frontChannelErrors(deps.logger, assetsPath));

@@ -77,7 +77,7 @@ async function issueCode(
   } else {
     grantId = (await deps.grants.create({ clientId: client.clientId, subjectType: subject.type, subjectId: subject.id, patientId, scope: ares.approved })).grantId;
   }
-  const fhirUser = user.kind === 'staff' ? ((await deps.directory.findUserById(user.userId))?.fhirUser ?? null) : null;
+  const fhirUser = await fhirUserOf(deps.directory, user);
   const context: CodeContext = {
     subject: subject.id, userKind: user.kind, fhirUser, patient: patientId, encounter: ares.info.encounterId ?? null,
     nonce: request.nonce, authTime: user.authTime, needPatientBanner: !ares.info.fromEhrLaunch, dropped: ares.dropped,
@@ -86,4 +86,15 @@ async function issueCode(
     clientId: client.clientId, grantId, redirectUri, scope: ares.scope, codeChallenge: request.codeChallenge,
     context: context as unknown as Record<string, unknown>, expiresAt: new Date(Date.now() + deps.codeSeconds * 1000),
   });
+}
+
+/**
+ * SMART `fhirUser`: a staff user's own reference from the users view; a portal user is the Patient their
+ * identity is linked to as `self`. A representative without a chart of their own has no FHIR resource the
+ * host contract can name (no RelatedPerson ids), so theirs stays null.
+ */
+async function fhirUserOf(directory: HostDirectory, user: SignedInUser): Promise<string | null> {
+  if (user.kind === 'staff') return (await directory.findUserById(user.userId))?.fhirUser ?? null;
+  const self = (await directory.findPatientLinks(user.identity)).find((link) => link.relationship.toLowerCase() === 'self');
+  return self ? `Patient/${self.patientId}` : null;
 }

@@ -1,11 +1,13 @@
 import { html } from './html.ts';
 import { alertMessage, pageDocument, transactionFields, type PageFrame } from './page-document.ts';
 
-/** A sign-in alternative handled by an identity provider (Azure AD B2B for staff, B2C for patients). */
-export interface SignInOption {
-  label: string;
-  href: string;
-}
+/**
+ * A sign-in alternative handled by an identity provider (Azure AD B2B for staff, B2C for patients): a link,
+ * or, when the provider depends on who signs in (several B2B tenants), a GET form asking for a work email.
+ */
+export type SignInOption =
+  | { label: string; href: string }
+  | { label: string; action: string; fields: Record<string, string>; emailLabel: string };
 
 export interface SignInForm {
   action: string;
@@ -15,18 +17,32 @@ export interface SignInForm {
   username?: string;
   error?: string;
   azureButtons?: SignInOption[];
+  /** Identity providers before the password form (a patient-facing request leads with B2C). */
+  providersFirst?: boolean;
 }
 
 const ERROR_ID = 'sign-in-error';
 
-function otherSignIns(options: SignInOption[] | undefined) {
+function otherSignIns(options: SignInOption[] | undefined, first: boolean) {
   if (options === undefined || options.length === 0) return false;
   return html`<section aria-labelledby="other-sign-in">
-<h2 id="other-sign-in">Or sign in with</h2>
+<h2 id="other-sign-in">${first ? 'Sign in with' : 'Or sign in with'}</h2>
 <ul class="providers">
-${options.map((option) => html`<li><a class="button secondary" href="${option.href}">${option.label}</a></li>
+${options.map((option) => html`<li>${signInOption(option)}</li>
 `)}</ul>
 </section>`;
+}
+
+function signInOption(option: SignInOption) {
+  if ('href' in option) return html`<a class="button secondary" href="${option.href}">${option.label}</a>`;
+  return html`<form method="get" action="${option.action}">
+${Object.entries(option.fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">
+`)}<div class="field">
+<label for="azure-email">${option.emailLabel}</label>
+<input type="email" id="azure-email" name="email" autocomplete="email" autocapitalize="none" spellcheck="false" required>
+</div>
+<button type="submit" class="secondary">${option.label}</button>
+</form>`;
 }
 
 /**
@@ -36,8 +52,10 @@ ${options.map((option) => html`<li><a class="button secondary" href="${option.hr
 export function signInPage(frame: PageFrame, form: SignInForm): string {
   const hasError = form.error !== undefined && form.error !== '';
   const describedBy = hasError ? html` aria-describedby="${ERROR_ID}"` : false;
+  const providers = otherSignIns(form.azureButtons, form.providersFirst === true);
   return pageDocument(frame, 'Sign in', html`<h1>Sign in</h1>
 ${alertMessage(form.error, ERROR_ID)}
+${form.providersFirst ? providers : false}
 <form method="post" action="${form.action}">
 ${transactionFields(form.transactionId, form.csrfToken)}
 <div class="field">
@@ -52,5 +70,5 @@ ${transactionFields(form.transactionId, form.csrfToken)}
 <button type="submit">Sign in</button>
 </div>
 </form>
-${otherSignIns(form.azureButtons)}`);
+${form.providersFirst ? false : providers}`);
 }
