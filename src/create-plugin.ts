@@ -53,20 +53,30 @@ export async function createSmartPlugin(options: SmartPluginOptions): Promise<Sm
     const tables = new TableNames(resolved.database.tablePrefix, resolved.database.schema);
     if (resolved.database.migrate) await migrateToLatest(knex, tables);
     const urls = derivedUrls(resolved.publicUrl);
-    const hostDirectory: HostDirectory = {
+    const directory: HostDirectory = {
       ...createSqlHostDirectory(knex, resolved.hostContract),
       ...resolved.hostDirectory,
+    };
+    // `invalidate` also reaches the FHIR API's own short caches (active users, links, merged document types).
+    let invalidateFhir: (userId?: string) => void = () => {};
+    const hostDirectory: HostDirectory = {
+      ...directory,
+      invalidate: (userId) => {
+        directory.invalidate(userId);
+        invalidateFhir(userId);
+      },
     };
     const clients = new ClientResolver(knex, tables, resolved.vendorCredentials);
     const roles = { ...manifest.roles, ...resolved.roles };
     const auth = createAuthorizationServer({ knex, tables, options: resolved, manifest, directory: hostDirectory, clients, urls, roles });
-    const fhirRouter = createFhirServer({
+    const fhir = createFhirServer({
       providers: resolved.fhirResources, settings: resolved.fhir, urls, manifest, directory: hostDirectory, patientRole: roles.patient,
       permissionCacheTtlMs: resolved.hostContract.permissionCacheTtlMs, verifier: auth.verifier,
       counters: { tokens: auth.tokens, grants: auth.grants }, secret: resolved.secret, logger: resolved.logger, development: resolved.development,
     });
+    invalidateFhir = fhir.invalidate;
     return {
-      router: createPluginRouter({ knex, tables, manifest, urls, logger: resolved.logger, authRouter: auth.router, fhirRouter }),
+      router: createPluginRouter({ knex, tables, manifest, urls, logger: resolved.logger, authRouter: auth.router, fhirRouter: fhir.router }),
       manifest,
       urls,
       hostDirectory,

@@ -18,6 +18,7 @@ export class AccessPolicy {
   private readonly activeUsers: TtlCache<boolean>;
   private readonly links: TtlCache<ReadonlySet<string>>;
   private readonly sensitive: TtlCache<boolean>;
+  private readonly documentTypes: TtlCache<ReadonlySet<string>>;
 
   constructor(
     private readonly directory: HostDirectory,
@@ -28,6 +29,7 @@ export class AccessPolicy {
     this.activeUsers = new TtlCache(cacheTtlMs);
     this.links = new TtlCache(cacheTtlMs);
     this.sensitive = new TtlCache(cacheTtlMs);
+    this.documentTypes = new TtlCache(cacheTtlMs);
   }
 
   async restrictionsFor(caller: Caller, resourceType: string, interaction: ScopeInteraction): Promise<AccessRestrictions> {
@@ -61,6 +63,16 @@ export class AccessPolicy {
     };
   }
 
+  /** Forgets what was cached about one user (or everyone, and every chart's sensitive flag), like `HostDirectory.invalidate`. */
+  invalidate(subject?: string): void {
+    const caches = [this.activeUsers, this.links, this.documentTypes];
+    if (subject === undefined) {
+      for (const cache of [...caches, this.sensitive]) cache.clear();
+    } else {
+      for (const cache of caches) cache.delete((key) => key === subject);
+    }
+  }
+
   /** Whether the patient's chart is marked sensitive; an unknown patient counts as hidden. Cached briefly. */
   isSensitiveChart(patientId: string): Promise<boolean> {
     return this.sensitive.get(patientId, async () => (await this.directory.getPatient(patientId))?.isSensitive ?? true);
@@ -82,13 +94,16 @@ export class AccessPolicy {
     return this.directory.getUserPermissions(caller.subject);
   }
 
-  private async documentTypesOf(caller: Caller): Promise<ReadonlySet<string>> {
+  /** A user's own confidential document types and those of their roles, merged once per cache period. */
+  private documentTypesOf(caller: Caller): Promise<ReadonlySet<string>> {
     if (caller.kind === 'portal') return this.directory.getRoleDocumentTypes(this.patientRole);
-    const [own, roles] = await Promise.all([
-      this.directory.getUserDocumentTypes(caller.subject), this.directory.getUserRoles(caller.subject),
-    ]);
-    const byRole = await Promise.all([...roles].map((role) => this.directory.getRoleDocumentTypes(role)));
-    return new Set([...own, ...byRole.flatMap((types) => [...types])]);
+    return this.documentTypes.get(caller.subject, async () => {
+      const [own, roles] = await Promise.all([
+        this.directory.getUserDocumentTypes(caller.subject), this.directory.getUserRoles(caller.subject),
+      ]);
+      const byRole = await Promise.all([...roles].map((role) => this.directory.getRoleDocumentTypes(role)));
+      return new Set([...own, ...byRole.flatMap((types) => [...types])]);
+    });
   }
 }
 

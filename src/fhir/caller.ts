@@ -44,15 +44,16 @@ export class CallerAuthenticator {
   async authenticate(req: Request): Promise<Caller> {
     const header = req.get('authorization');
     if (header === undefined) throw this.challenge(undefined, 'An access token is required (Authorization: Bearer).');
-    const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
-    if (!match?.[1]) throw this.challenge('invalid_request', 'The Authorization header must be "Bearer" and an access token.');
-    // The token itself keys the cache: it lives in this process's memory only, as the request did.
-    const key = match[1];
+    // The header itself keys the cache (it lives in this process's memory only, as the request did), so a
+    // repeated token costs one look-up.
     const now = Date.now();
     const epoch = this.counters.tokens.revocations + this.counters.grants.revocations;
-    const hit = this.cache.get(key);
+    const hit = this.cache.get(header);
     if (hit && hit.epoch === epoch && now - hit.checkedAt < this.ttlMs && hit.caller.expiresAt > now) return hit.caller;
-    const verified = await this.verifier.verify(key);
+    const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
+    if (!match?.[1]) throw this.challenge('invalid_request', 'The Authorization header must be "Bearer" and an access token.');
+    const key = header;
+    const verified = await this.verifier.verify(match[1]);
     if (!verified) {
       this.cache.delete(key);
       throw this.challenge('invalid_token', 'The access token is invalid, expired or revoked.');

@@ -4,10 +4,16 @@ import type { FhirResource } from './provider.ts';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
-/** Sends FHIR JSON (an object, or its serialised form). PHI never goes into a shared or disk cache (REQ-POST-4). */
+/**
+ * Sends FHIR JSON (an object, or its serialised form). PHI never goes into a shared or disk cache (REQ-POST-4).
+ * Written with `end` rather than Express's `send`: the plugin sets its own ETags where they mean something
+ * (reads), and a search Bundle must not get one computed and compared behind its back.
+ */
 export function sendFhir(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.status(status).set({ 'Content-Type': FHIR_JSON, 'Cache-Control': 'no-store', ...headers })
-    .send(typeof body === 'string' ? body : JSON.stringify(body));
+  const json = typeof body === 'string' ? body : JSON.stringify(body);
+  res.status(status).set({ 'Content-Type': FHIR_JSON, 'Cache-Control': 'no-store', ...headers });
+  res.setHeader('Content-Length', Buffer.byteLength(json));
+  res.end(res.req.method === 'HEAD' ? undefined : json);
 }
 
 /** A resource serialised once, with its weak ETag over exactly the bytes served. */

@@ -29,7 +29,9 @@ export function createFhirRouter(context: FhirContext, extras: { discovery: Rout
 }
 
 async function dispatch(context: FhirContext, req: Request, res: Response): Promise<void> {
-  if (req.get('accept') !== undefined && !req.accepts(['application/fhir+json', 'application/json'])) {
+  const accept = req.get('accept');
+  // Most clients ask for JSON or anything; only an Accept that might exclude JSON needs negotiating.
+  if (accept !== undefined && !/json|\*\/\*/.test(accept) && !req.accepts(['application/fhir+json', 'application/json'])) {
     throw new FhirHttpError(406, 'not-supported', 'Only JSON is served (Accept: application/fhir+json).');
   }
   const segments = pathSegments(req.path);
@@ -81,8 +83,10 @@ function notAllowed(provider: ResourceProvider, at: 'type' | 'instance' | '_sear
 }
 
 function pathSegments(path: string): string[] {
+  const segments = path.split('/').filter((s) => s !== '');
+  if (!path.includes('%')) return segments;
   try {
-    return path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+    return segments.map((s) => decodeURIComponent(s));
   } catch {
     throw new FhirHttpError(400, 'invalid', 'The request path could not be read.');
   }

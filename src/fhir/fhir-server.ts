@@ -23,7 +23,7 @@ export interface FhirSettings {
   documentTypeSystem: string;
 }
 
-/** Builds the resource server of one plugin instance (DESIGN §5, §6). */
+/** Builds the resource server of one plugin instance (DESIGN §5, §6): its router, and how to drop its caches. */
 export function createFhirServer(input: {
   providers: readonly ResourceProvider[];
   settings: FhirSettings;
@@ -37,7 +37,7 @@ export function createFhirServer(input: {
   secret: Buffer;
   logger: PluginLogger;
   development: boolean;
-}): Router {
+}): { router: Router; invalidate(subject?: string): void } {
   const { urls, settings } = input;
   const policy = new AccessPolicy(input.directory, input.manifest, input.patientRole, input.permissionCacheTtlMs);
   const providers = new Map(input.providers.map((p) => [p.resourceType, p]));
@@ -45,7 +45,7 @@ export function createFhirServer(input: {
     fhirBaseUrl: urls.fhirBaseUrl, authorize: `${urls.issuer}/authorize`, token: `${urls.issuer}/token`,
     revoke: `${urls.issuer}/revoke`, introspect: `${urls.issuer}/introspect`,
   }, { version: input.manifest.version, date: new Date().toISOString().slice(0, 10) });
-  return createFhirRouter({
+  const router = createFhirRouter({
     fhirBaseUrl: urls.fhirBaseUrl,
     providers,
     authenticator: new CallerAuthenticator(input.verifier, input.counters, urls.fhirBaseUrl, settings.tokenCheckTtlMs),
@@ -55,4 +55,5 @@ export function createFhirServer(input: {
     limits: { defaultCount: settings.defaultPageSize, maxCount: settings.maxPageSize },
     logger: input.logger,
   }, { discovery: smartDiscoveryRoute(urls), metadata: () => metadata, development: input.development });
+  return { router, invalidate: (subject) => policy.invalidate(subject) };
 }

@@ -144,6 +144,33 @@ describe(`FHIR access matrix on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
     assertOutcome(await fhirGet(server, `Observation/vital-${vital.id}`, token), 404, 'not-found');
   });
 
+  it('an EHR permission withdrawn, or a user deactivated, after the token was issued stops it (at once with invalidate)', async () => {
+    const token = await serviceToken(server, 'user/Condition.rs', 'svc-portal');
+    assert.equal((await fhirGet(server, `Condition?patient=${patients.pat}`, token)).status, 200);
+    const knex = server.db.knex;
+    const userId = await server.userId('svc-portal');
+    const viewCharts = (await knex('ehr_permissions').where({ name: 'View Charts' }).first('id')).id;
+    await knex('ehr_user_permission_overrides').insert({ user_id: Number(userId), permission_id: viewCharts, effect: 'revoke' });
+    try {
+      server.plugin.hostDirectory.invalidate(userId);
+      const refused = await fhirGet(server, `Condition?patient=${patients.pat}`, token);
+      assertOutcome(refused, 403, 'forbidden');
+      assert.equal(refused.body.issue[0].diagnostics, 'The user\'s EHR permissions do not allow search on Condition.');
+    } finally {
+      await knex('ehr_user_permission_overrides').where({ user_id: Number(userId), permission_id: viewCharts }).delete();
+      server.plugin.hostDirectory.invalidate(userId);
+    }
+    assert.equal((await fhirGet(server, `Condition?patient=${patients.pat}`, token)).status, 200);
+    await knex('ehr_users').where({ id: Number(userId) }).update({ is_active: false });
+    try {
+      server.plugin.hostDirectory.invalidate(userId);
+      assertOutcome(await fhirGet(server, `Condition?patient=${patients.pat}`, token), 401, 'login');
+    } finally {
+      await knex('ehr_users').where({ id: Number(userId) }).update({ is_active: true });
+      server.plugin.hostDirectory.invalidate(userId);
+    }
+  });
+
   it('a revoked token stops at once on this instance', async () => {
     const { token } = await userToken(server, { login: 'provider', scope: 'openid fhirUser user/Patient.rs' });
     assert.equal((await fhirGet(server, `Patient/${patients.pat}`, token)).status, 200);

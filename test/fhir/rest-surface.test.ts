@@ -110,6 +110,13 @@ describe(`FHIR REST surface on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
     assert.equal(again.text, '');
     const stale = await fhirGet(server, `Patient/${pat}`, token).set('If-None-Match', 'W/"something-else"');
     assert.equal(stale.status, 200);
+    const head = await request(server.app).head(`${FHIR_PATH}/Patient/${pat}`).set('Authorization', `Bearer ${token}`);
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.etag, read.headers.etag);
+    assert.equal(head.headers['content-length'], String(Buffer.byteLength(read.text)));
+    assert.equal(head.text, undefined);
+    const search = await fhirGet(server, 'Patient?name=lopez', token);
+    assert.equal(search.headers.etag, undefined, 'a search Bundle carries no ETag');
   });
 
   it('POST _search gives the same results as GET, and parameters may be split between URL and body', async () => {

@@ -16,7 +16,7 @@ export const patientSource: TableSource<FhirResource> = {
   profiles: [usCoreProfile('us-core-patient')],
   rows: (knex) => knex('ehr_patients as p').select(patientColumns),
   idColumn: 'p.id',
-  chart: { patient: 'p.id' },
+  chart: { patient: 'p.id', sensitive: 'p.is_sensitive' },
   searchParameters: [
     tokenParameter(usCore, 'identifier', { code: 'p.mrn', fixedSystem: mrnSystem }, `The medical record number (system ${mrnSystem}).`),
     stringParameter(usCore, 'name', ['p.given_name', 'p.family_name'], 'Matches the given or the family name.'),

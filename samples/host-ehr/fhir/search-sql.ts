@@ -20,6 +20,8 @@ export interface ChartColumns {
   patient: string;
   /** Column holding the document the row was recorded in, or undefined when the table has none. */
   document?: string;
+  /** The patient's own sensitive-chart flag, when the query reads the patients table itself. */
+  sensitive?: string;
 }
 
 /**
@@ -34,7 +36,9 @@ export function applyRestrictions(query: Knex.QueryBuilder, restrictions: Access
     else query.where(columns.patient, id);
   }
   if (!restrictions.sensitiveCharts) {
-    query.whereNotIn(columns.patient, (sub) => sub.select('id').from('ehr_patients').where('is_sensitive', true));
+    // The patient row itself says whether its chart is sensitive; other tables ask the patients table.
+    if (columns.sensitive !== undefined) query.where(columns.sensitive, false);
+    else query.whereNotIn(columns.patient, (sub) => sub.select('id').from('ehr_patients').where('is_sensitive', true));
   }
   if (columns.document !== undefined) {
     const document = columns.document;
