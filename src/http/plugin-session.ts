@@ -11,7 +11,7 @@ export interface PluginSessionData {
   user?: SignedInUser;
   /** Pending authorization requests, by transaction id (see `oauth/transaction-store.ts`). */
   transactions?: Record<string, unknown>;
-  /** Azure AD sign-ins under way, by OAuth `state` (see `identity/azure-sign-in-state.ts`). */
+  /** Azure AD sign-ins under way, by OAuth `state` (see `identity/azure-sign-in.ts` and `identity/run-azure-strategy.ts`). */
   azure?: Record<string, unknown>;
 }
 

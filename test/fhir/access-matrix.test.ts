@@ -5,6 +5,7 @@ import { createSmartPlugin, type FhirResource } from '../../src/index.ts';
 import { createSampleProviders } from '../../samples/host-ehr/fhir/index.ts';
 import { fhirGet, portalToken, searchAll, serviceToken, userToken } from '../support/fhir-requests.ts';
 import { demoPatientId, ORIGIN, startSmartServer, TEST_SECRET, type SmartServer } from '../support/smart-server.ts';
+import { backendClientKey, clientAssertion, clientCredentials } from '../support/token-requests.ts';
 
 const CONFIDENTIALITY = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
 const DOCUMENT_TYPES = `${ORIGIN}/smart/fhir/CodeSystem/confidential-document-type`;
@@ -169,6 +170,17 @@ describe(`FHIR access matrix on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
       await knex('ehr_users').where({ id: Number(userId) }).update({ is_active: true });
       server.plugin.hostDirectory.invalidate(userId);
     }
+  });
+
+  it('a backend service (system/ scopes) acts with its service user\'s EHR permissions: every chart but the sensitive one', async () => {
+    const res = await clientCredentials(server, await clientAssertion({ key: await backendClientKey() }), 'system/Patient.rs system/Condition.rs');
+    assert.equal(res.status, 200, res.text);
+    const token = res.body.access_token as string;
+    const everyone = await searchAll(server, 'Patient', '', token);
+    assert.deepEqual(everyone.matches.map((p) => p.id).sort(), [patients.pat, patients.maria, patients.leo, patients.mia].sort());
+    assertOutcome(await fhirGet(server, `Patient/${patients.sam}`, token), 404, 'not-found');
+    assert.equal((await fhirGet(server, `Condition?patient=${patients.mia}`, token)).status, 200);
+    assertOutcome(await fhirGet(server, `Observation?patient=${patients.mia}`, token), 403, 'forbidden');
   });
 
   it('a revoked token stops at once on this instance', async () => {
