@@ -21,13 +21,12 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { requestsPerSecond } from './token-endpoint/report.ts';
-import { keepAliveAgent } from './token-endpoint/token-load.ts';
+import { keepAliveAgent, runTimedLoad, sendRequest } from './support/http-load.ts';
+import { median, requestsPerSecond } from './support/stats.ts';
 import { benchCase, caseUrl, selectedCases, type BenchCase, type CaseName, type SideName } from './fhir-api/cases.ts';
-import { get, runGets } from './fhir-api/get-load.ts';
 import type { FhirServerReady } from './fhir-api/messages.ts';
 import { profileReport, summariseFile } from './fhir-api/profile-summary.ts';
-import { median, throughputTable, unloadedTable, type Measured, type RoundPair } from './fhir-api/report.ts';
+import { throughputTable, unloadedTable, type Measured, type RoundPair } from './fhir-api/report.ts';
 import { startFhirServer, type FhirServerProcess } from './fhir-api/server-process.ts';
 
 const SECONDS = positive('BENCH_SECONDS', 5);
@@ -147,7 +146,7 @@ async function accessToken(ready: FhirServerReady): Promise<string> {
 async function describe(ready: FhirServerReady, side: SideName, c: BenchCase, headers: Record<string, string>): Promise<string> {
   const agent = keepAliveAgent(1);
   try {
-    const answer = await get(agent, caseUrl(ready, side, c), headers, REQUEST_TIMEOUT_MS);
+    const answer = await sendRequest(agent, caseUrl(ready, side, c), { headers }, REQUEST_TIMEOUT_MS);
     const problem = answer.status === 200 ? c.check(JSON.parse(answer.text) as Record<string, unknown>) : `${answer.status} ${answer.text.slice(0, 300)}`;
     if (problem) throw new Error(`${side} ${c.name}: ${problem}`);
     return `${answer.status} ${answer.headers['content-type']}, ${Buffer.byteLength(answer.text)} bytes`;
@@ -156,12 +155,14 @@ async function describe(ready: FhirServerReady, side: SideName, c: BenchCase, he
   }
 }
 
-/** A timed run of one case on one side, with the server's CPU time over it. */
+/** A timed run of one case on one side (the same GET again and again), with the server's CPU time over it. */
 async function measure(server: FhirServerProcess, side: SideName, c: BenchCase, headers: Record<string, string>, concurrency: number, seconds: number): Promise<Measured> {
+  const url = caseUrl(server.ready, side, c);
   await sleep(250);
   const before = await server.ask({ kind: 'cpu' });
-  const run = await runGets({
-    url: caseUrl(server.ready, side, c), headers, concurrency, durationMs: seconds * 1000, timeoutMs: REQUEST_TIMEOUT_MS, check: c.check,
+  const run = await runTimedLoad({
+    concurrency, durationMs: seconds * 1000, check: c.check,
+    next: () => url, send: (agent) => sendRequest(agent, url, { headers }, REQUEST_TIMEOUT_MS),
   });
   const after = await server.ask({ kind: 'cpu' });
   const cpu = (reply: typeof after) => ((reply.cpu?.user ?? 0) + (reply.cpu?.system ?? 0)) / 1000;

@@ -12,12 +12,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunResult } from './support/http-load.ts';
+import { requestsPerSecond } from './support/stats.ts';
 import { CodeMinter, type Dialect } from './token-endpoint/mint-codes.ts';
-import { markdownTable, requestsPerSecond, type RoundPair } from './token-endpoint/report.ts';
+import { markdownTable, type RoundPair } from './token-endpoint/report.ts';
 import { startServerProcess, type ServerProcess } from './token-endpoint/server-process.ts';
 import { describeAnswer } from './token-endpoint/describe-answer.ts';
 import { GRANTS, checkAnswer, preparePool, type GrantName, type Side } from './token-endpoint/token-grants.ts';
-import { runTimed, type RunResult } from './token-endpoint/token-load.ts';
+import { runTimed } from './token-endpoint/token-load.ts';
 
 const SECONDS = positive('BENCH_SECONDS', 5);
 const ROUNDS = Math.round(positive('BENCH_ROUNDS', 3));

@@ -13,30 +13,22 @@
  * `profile-start`/`profile-stop` (a V8 CPU profile of just the span between, written to a file).
  * Exits when the parent goes away.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import knexFactory from 'knex';
 import { createSmartPlugin, type AccessRestrictions, type ResourceProvider, type SearchCriterion } from '../../src/index.ts';
 import { prepareHostDatabase } from '../../samples/host-ehr/database/prepare.ts';
 import { seedDemoClients } from '../../samples/host-ehr/demo-clients.ts';
 import { createSampleProviders } from '../../samples/host-ehr/fhir/index.ts';
+import { listenOnLoopback, shutDownWithParent } from '../support/child-server.ts';
+import { openBenchDatabase } from '../support/sample-database.ts';
 import type { FhirServerReady, ServerReply, ServerRequest } from './messages.ts';
 
 const PAGE_SIZE = 50;
-const dir = process.env.BENCH_DB === 'file' ? mkdtempSync(join(tmpdir(), 'smart-fhir-bench-')) : undefined;
-const knex = knexFactory({
-  client: 'better-sqlite3', connection: { filename: dir ? join(dir, 'bench.sqlite') : ':memory:' }, useNullAsDefault: true,
-});
+const database = openBenchDatabase('smart-fhir-bench-');
+const { knex } = database;
 const app = express();
-const server = app.listen(0, '127.0.0.1');
-await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-server.keepAliveTimeout = 30_000;
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const { server, origin } = await listenOnLoopback(app);
 
 await prepareHostDatabase(knex);
 const providers = createSampleProviders(knex);
@@ -141,19 +133,10 @@ async function answer(message: ServerRequest): Promise<void> {
   process.send?.(reply);
 }
 
-let closing = false;
-const shutDown = async () => {
-  if (closing) return;
-  closing = true;
-  server.closeAllConnections();
-  server.close();
+shutDownWithParent(server, async () => {
   await plugin.close();
-  await knex.destroy();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
-};
-process.once('disconnect', () => void shutDown());
-process.once('SIGTERM', () => void shutDown());
+  await database.close();
+});
 
 const ready: FhirServerReady = {
   ready: true, origin, pluginBase: new URL(plugin.urls.fhirBaseUrl).pathname, bareBase: '/bare', tokenPath: '/smart/auth/token',

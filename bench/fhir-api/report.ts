@@ -1,10 +1,10 @@
-import { requestsPerSecond } from '../token-endpoint/report.ts';
+import type { RunResult } from '../support/http-load.ts';
+import { latency, median, requestsPerSecond } from '../support/stats.ts';
 import type { CaseName, SideName } from './cases.ts';
-import type { GetRunResult } from './get-load.ts';
 
 /** A timed run, and the server process's CPU time (user + system, ms) and SQL queries over it. */
 export interface Measured {
-  run: GetRunResult;
+  run: RunResult;
   serverCpuMs: number;
   queries: number;
 }
@@ -15,23 +15,6 @@ export interface RoundPair {
   round: number;
   plugin: Measured;
   bare: Measured;
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
-}
-
-/** p50 and p99 in ms over every successful request of the runs. */
-export function latency(runs: GetRunResult[]): { p50: number; p99: number } {
-  const all = Float64Array.from(runs.flatMap((run) => [...run.latenciesMs])).sort();
-  return { p50: percentile(all, 0.5), p99: percentile(all, 0.99) };
 }
 
 /** Server CPU time per answered request, µs. */

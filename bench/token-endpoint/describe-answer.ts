@@ -1,5 +1,6 @@
+import { keepAliveAgent } from '../support/http-load.ts';
 import { checkAnswer, preparePool, type GrantName, type Side } from './token-grants.ts';
-import { keepAliveAgent, postToken } from './token-load.ts';
+import { postToken } from './token-load.ts';
 
 /**
  * Sends one request of the grant (untimed) and says what came back: the response members and the access

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { keepAliveAgent } from '../support/http-load.ts';
 import { BrowserClient, hiddenFormFields, type PageAnswer } from './browser-client.ts';
 import { CONFIDENTIAL_CLIENT, REDIRECT_URI, USER_SCOPE, type ServerReady } from './bench-clients.ts';
-import { keepAliveAgent, mapConcurrent } from './token-load.ts';
+import { mapConcurrent } from './token-load.ts';
 
 /** A fresh authorization code and the PKCE verifier of its request (RFC 7636). */
 export interface MintedCode {

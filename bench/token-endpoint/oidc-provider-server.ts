@@ -9,9 +9,9 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Provider, errors, type InteractionDetails } from 'oidc-provider';
+import { listenOnLoopback, shutDownWithParent } from '../support/child-server.ts';
 import {
   ACCESS_TOKEN_SECONDS, BACKEND_ACCESS_TOKEN_SECONDS, BACKEND_CLIENT, CODE_SECONDS, CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET,
   REDIRECT_URI, type ServerReady,
@@ -22,11 +22,8 @@ const ACCOUNT = 'provider';
 const RESOURCE_SCOPES = 'user/Patient.rs user/Condition.rs system/Patient.rs';
 
 let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
-const server = http.createServer((req, res) => handle(req, res));
-server.keepAliveTimeout = 30_000;
-server.listen(0, '127.0.0.1');
-await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+// The port must be known before the Provider (its issuer is the origin), so requests go through `handle`.
+const { server, origin } = await listenOnLoopback((req, res) => handle(req, res));
 const fhirBaseUrl = `${origin}/fhir`;
 
 await liftMemoryAdapterCap();
@@ -38,8 +35,7 @@ handle = (req, res) => {
   else callback(req, res);
 };
 
-process.once('disconnect', () => process.exit(0));
-process.once('SIGTERM', () => process.exit(0));
+shutDownWithParent(server);
 const ready: ServerReady = { ready: true, origin, tokenPath: '/token', authorizePath: '/auth', fhirBaseUrl, tokenEndpoint: `${origin}/token` };
 process.send?.(ready);
 

@@ -3,26 +3,18 @@
  * with the demo clients, listening on 127.0.0.1. BENCH_DB=file puts the database in a temporary file
  * (default: in memory). Tells its parent where it listens, and exits when the parent goes away.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import express from 'express';
-import knexFactory from 'knex';
 import { createSmartPlugin } from '../../src/index.ts';
 import { prepareHostDatabase } from '../../samples/host-ehr/database/prepare.ts';
 import { seedDemoClients } from '../../samples/host-ehr/demo-clients.ts';
+import { listenOnLoopback, shutDownWithParent } from '../support/child-server.ts';
+import { openBenchDatabase } from '../support/sample-database.ts';
 import { CODE_SECONDS, type ServerReady } from './bench-clients.ts';
 
-const dir = process.env.BENCH_DB === 'file' ? mkdtempSync(join(tmpdir(), 'smart-token-bench-')) : undefined;
-const knex = knexFactory({
-  client: 'better-sqlite3', connection: { filename: dir ? join(dir, 'bench.sqlite') : ':memory:' }, useNullAsDefault: true,
-});
+const database = openBenchDatabase('smart-token-bench-');
+const { knex } = database;
 const app = express();
-const server = app.listen(0, '127.0.0.1');
-await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-server.keepAliveTimeout = 30_000;
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const { server, origin } = await listenOnLoopback(app);
 
 await prepareHostDatabase(knex);
 const plugin = await createSmartPlugin({
@@ -32,19 +24,10 @@ const plugin = await createSmartPlugin({
 await seedDemoClients(plugin, { origin, knex });
 app.use('/smart', plugin.router);
 
-let closing = false;
-const shutDown = async () => {
-  if (closing) return;
-  closing = true;
-  server.closeAllConnections();
-  server.close();
+shutDownWithParent(server, async () => {
   await plugin.close();
-  await knex.destroy();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
-};
-process.once('disconnect', () => void shutDown());
-process.once('SIGTERM', () => void shutDown());
+  await database.close();
+});
 
 const ready: ServerReady = {
   ready: true, origin, tokenPath: '/smart/auth/token', authorizePath: '/smart/auth/authorize',

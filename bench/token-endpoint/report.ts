@@ -1,5 +1,6 @@
+import type { RunResult } from '../support/http-load.ts';
+import { latency, median, requestsPerSecond } from '../support/stats.ts';
 import type { GrantName } from './token-grants.ts';
-import type { RunResult } from './token-load.ts';
 
 /** The two runs of one grant in one round, measured back to back. */
 export interface RoundPair {
@@ -9,25 +10,10 @@ export interface RoundPair {
   peer: RunResult;
 }
 
-export function requestsPerSecond(run: RunResult): number {
-  return run.completed / (run.elapsedMs / 1000);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number;
-}
-
 /** p50/p99 in ms over every successful request of every round. */
 function latencies(runs: RunResult[]): string {
-  const all = Float64Array.from(runs.flatMap((run) => [...run.latenciesMs])).sort();
-  return `${percentile(all, 0.5).toFixed(1)} / ${percentile(all, 0.99).toFixed(1)}`;
+  const { p50, p99 } = latency(runs);
+  return `${p50.toFixed(1)} / ${p99.toFixed(1)}`;
 }
 
 /**

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { SignJWT, importPKCS8, type CryptoKey, type KeyObject } from 'jose';
+import { keepAliveAgent } from '../support/http-load.ts';
 import {
   BACKEND_CLIENT, BACKEND_KID, BACKEND_PRIVATE_KEY_FILE, CONFIDENTIAL_CLIENT, CONFIDENTIAL_SECRET, JWT_BEARER, REDIRECT_URI,
   SYSTEM_SCOPE, basicAuthorization, type ServerReady,
 } from './bench-clients.ts';
 import type { CodeMinter } from './mint-codes.ts';
-import { keepAliveAgent, mapConcurrent, postToken, type PreparedRequest } from './token-load.ts';
+import { mapConcurrent, postToken, type PreparedRequest } from './token-load.ts';
 
 export const GRANTS = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export type GrantName = (typeof GRANTS)[number];

@@ -1,4 +1,5 @@
-import http from 'node:http';
+import type http from 'node:http';
+import { runTimedLoad, sendRequest, type HttpAnswer, type RunResult } from '../support/http-load.ts';
 
 /** One token request, ready to send: a form body and its headers (all prepared before any timing). */
 export interface PreparedRequest {
@@ -8,49 +9,12 @@ export interface PreparedRequest {
   presented?: string;
 }
 
-export interface TokenAnswer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-  ms: number;
-}
-
-/** What a timed run measured. Latencies are of successful requests only. */
-export interface RunResult {
-  completed: number;
-  failed: number;
-  elapsedMs: number;
-  latenciesMs: Float64Array;
-  /** The pool ran out before the duration did (the pool was sized too small). */
-  exhausted: boolean;
-  /** First few failures, "status: body", for the report. */
-  failures: string[];
-}
-
-/** A keep-alive agent limited to `sockets` connections: one per request in flight. */
-export function keepAliveAgent(sockets: number): http.Agent {
-  return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
-}
-
 /** POSTs one prepared form to `url` over `agent`, bounded by `timeoutMs` (RFC 6749 §3.2: POST, form body). */
-export function postToken(agent: http.Agent, url: URL, prepared: PreparedRequest, timeoutMs: number): Promise<TokenAnswer> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const req = http.request(url, {
-      method: 'POST', agent,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(prepared.body), ...prepared.headers },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({
-        status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - start,
-      }));
-      res.on('error', reject);
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end(prepared.body);
-  });
+export function postToken(agent: http.Agent, url: URL, prepared: PreparedRequest, timeoutMs: number): Promise<HttpAnswer> {
+  return sendRequest(agent, url, {
+    method: 'POST', body: prepared.body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(prepared.body), ...prepared.headers },
+  }, timeoutMs);
 }
 
 export interface RunOptions {
@@ -64,54 +28,16 @@ export interface RunOptions {
 }
 
 /**
- * The timed part: `concurrency` loops, each taking the next unused request of the pool and sending it
- * as soon as its previous one was answered, until the duration is over or the pool is used up.
+ * The timed part: each loop takes the next unused request of the pool (codes, refresh tokens and assertions
+ * are single use), until the duration is over or the pool is used up.
  */
-export async function runTimed(options: RunOptions): Promise<RunResult> {
-  const agent = keepAliveAgent(options.concurrency);
-  const latencies: number[] = [];
-  const failures: string[] = [];
+export function runTimed(options: RunOptions): Promise<RunResult> {
   let next = 0;
-  let failed = 0;
-  const start = performance.now();
-  const deadline = start + options.durationMs;
-  const loop = async () => {
-    while (performance.now() < deadline && next < options.pool.length) {
-      const prepared = options.pool[next++] as PreparedRequest;
-      const problem = await send(agent, options, prepared, latencies);
-      if (problem) {
-        failed++;
-        if (failures.length < 5) failures.push(problem);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, loop));
-  const elapsedMs = performance.now() - start;
-  agent.destroy();
-  return {
-    completed: latencies.length, failed, elapsedMs, latenciesMs: Float64Array.from(latencies),
-    exhausted: next >= options.pool.length && performance.now() < deadline, failures,
-  };
-}
-
-async function send(agent: http.Agent, options: RunOptions, prepared: PreparedRequest, latencies: number[]): Promise<string | undefined> {
-  let answer: TokenAnswer;
-  try {
-    answer = await postToken(agent, options.url, prepared, options.timeoutMs);
-  } catch (error) {
-    return `request failed: ${(error as Error).message}`;
-  }
-  if (answer.status !== 200) return `${answer.status}: ${answer.text.slice(0, 200)}`;
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(answer.text) as Record<string, unknown>;
-  } catch {
-    return `200 but not JSON: ${answer.text.slice(0, 200)}`;
-  }
-  const problem = options.check(json, prepared);
-  if (problem) return `200 but ${problem}`;
-  latencies.push(answer.ms);
-  return undefined;
+  return runTimedLoad({
+    concurrency: options.concurrency, durationMs: options.durationMs, check: options.check,
+    next: () => (next < options.pool.length ? options.pool[next++] : undefined),
+    send: (agent, prepared) => postToken(agent, options.url, prepared, options.timeoutMs),
+  });
 }
 
 /** Runs `fn` over `items` with at most `concurrency` at once (for minting pools, never timed). */

@@ -37,7 +37,8 @@ const IGNORED_FORMATS = new Set(['json', 'application/json', 'application/fhir+j
 
 /**
  * Parses search parameters (the query string, and for `POST _search` the form body too: their union, as FHIR R4
- * §3.1.1.0 says) into criteria for the provider. Anything not understood is a 400, never silently dropped.
+ * §3.1.1.0 says) into criteria for the provider. Anything not understood is a 400, never silently dropped. Error
+ * messages name the parameter but never repeat its value, which may be a name, a birth date or an identifier.
  */
 export function parseSearch(
   entries: ReadonlyArray<readonly [string, string]>, provider: ResourceProvider,
@@ -111,7 +112,7 @@ function parseValue(definition: SearchParameterDefinition, modifier: string | un
     case 'date': {
       if (modifier !== undefined) throw unsupportedModifier(definition, modifier);
       const date = parseDateValue(text);
-      if (!date) throw invalid(`${definition.name}=${text} is not a date this server understands (eq, ne, gt, lt, ge or le, then YYYY[-MM[-DD[Thh:mm[:ss][Z|±hh:mm]]]]).`);
+      if (!date) throw invalid(`${definition.name}: not a date this server understands (eq, ne, gt, lt, ge or le, then YYYY[-MM[-DD[Thh:mm[:ss][Z|±hh:mm]]]]).`);
       return date;
     }
     case 'string': {
@@ -125,11 +126,11 @@ function parseReference(definition: SearchParameterDefinition, modifier: string 
   if (modifier !== undefined && !TYPE.test(modifier)) throw unsupportedModifier(definition, modifier);
   const parts = text.split('/');
   // `[base]/Type/id`, `Type/id` or `id`. Only this server's own references can match its data.
-  if (parts.length > 2 && !/^https?:$/.test(parts[0] ?? '')) throw invalid(`${definition.name}=${text} is not a reference (id, Type/id or a URL).`);
+  if (parts.length > 2 && !/^https?:$/.test(parts[0] ?? '')) throw invalid(`${definition.name}: not a reference (id, Type/id or a URL).`);
   const id = parts.at(-1) ?? '';
   const type = parts.length >= 2 ? parts.at(-2) : modifier;
-  if (!ID.test(id) || (type !== undefined && !TYPE.test(type))) throw invalid(`${definition.name}=${text} is not a valid reference.`);
-  if (modifier !== undefined && type !== modifier) throw invalid(`${definition.name}:${modifier} does not match ${text}.`);
+  if (!ID.test(id) || (type !== undefined && !TYPE.test(type))) throw invalid(`${definition.name}: not a valid reference (id, Type/id or a URL).`);
+  if (modifier !== undefined && type !== modifier) throw invalid(`${definition.name}:${modifier} names another type than the reference.`);
   if (type !== undefined && definition.targets && !definition.targets.includes(type)) {
     throw invalid(`${definition.name} refers to ${definition.targets.join(' or ')}, not ${type}.`);
   }
