@@ -29,13 +29,14 @@ export function createFhirRouter(context: FhirContext, extras: { discovery: Rout
 }
 
 async function dispatch(context: FhirContext, req: Request, res: Response): Promise<void> {
-  const accept = req.get('accept');
-  // Most clients ask for JSON or anything; only an Accept that might exclude JSON needs negotiating.
-  if (accept !== undefined && !/json|\*\/\*/.test(accept) && !req.accepts(['application/fhir+json', 'application/json'])) {
-    throw new FhirHttpError(406, 'not-supported', 'Only JSON is served (Accept: application/fhir+json).');
-  }
   const segments = pathSegments(req.path);
   const [type, second, ...rest] = segments;
+  const accept = req.get('accept');
+  // Most clients ask for JSON or anything; only an Accept that might exclude JSON needs negotiating. A Binary is
+  // also served as its own content (see `readInstance`).
+  if (accept !== undefined && type !== 'Binary' && !/json|\*\/\*/.test(accept) && !req.accepts(['application/fhir+json', 'application/json'])) {
+    throw new FhirHttpError(406, 'not-supported', 'Only JSON is served (Accept: application/fhir+json).');
+  }
   const method = req.method === 'HEAD' ? 'GET' : req.method;
   if (type === undefined || rest.length > 0) throw new FhirHttpError(404, 'not-found', 'There is no FHIR endpoint at this path.');
   const provider = providerOf(context, type);

@@ -12,9 +12,14 @@ export async function readInstance(context: FhirContext, provider: ResourceProvi
   checkId(provider.resourceType, id);
   const type = provider.resourceType;
   const restrictions = await context.policy.restrictionsFor(caller, type, 'read');
-  const { json, etag } = serialised(await visible(context, provider, id, restrictions));
+  const resource = await visible(context, provider, id, restrictions);
+  const { json, etag } = serialised(resource);
   if (notModified(req, etag)) {
     res.status(304).set({ ETag: etag, 'Cache-Control': 'no-store' }).end();
+    return;
+  }
+  if (type === 'Binary' && wantsNativeContent(req)) {
+    sendNativeContent(res, resource, etag);
     return;
   }
   sendFhir(res, 200, json, { ETag: etag });
@@ -65,6 +70,32 @@ export async function updateInstance(context: FhirContext, provider: ResourcePro
   const [resource] = await context.guard.admit(type, [updated], restrictions);
   if (!resource) throw notFound(type, id);
   sendFhir(res, 200, resource, { ETag: etagOf(resource) });
+}
+
+/**
+ * FHIR R4 Binary: a read that does not ask for a FHIR format explicitly gets the content itself, in its own
+ * content type (R4 binary.html "Serving Binary Resources using the RESTful API").
+ */
+function wantsNativeContent(req: Request): boolean {
+  const format = new URLSearchParams(req.originalUrl.split('?')[1] ?? '').get('_format');
+  if (format !== null) return !/json/.test(format);
+  return !/json/.test(req.get('accept') ?? '');
+}
+
+/**
+ * The document's bytes under its own content type, never rendered as a page of this origin: a sandboxing CSP
+ * (a stored HTML note cannot run script or reach the EHR's cookies) and no MIME sniffing.
+ */
+function sendNativeContent(res: Response, resource: FhirResource, etag: string): void {
+  const declared = typeof resource.contentType === 'string' ? resource.contentType : '';
+  const contentType = /^[a-z]+\/[a-z0-9.+-]+(;\s*charset=[A-Za-z0-9_-]+)?$/i.test(declared) ? declared : 'application/octet-stream';
+  const body = Buffer.from(typeof resource.data === 'string' ? resource.data : '', 'base64');
+  res.status(200).set({
+    'Content-Type': contentType, 'Cache-Control': 'no-store', ETag: etag, 'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+  });
+  res.setHeader('Content-Length', body.length);
+  res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
 async function visible(context: FhirContext, provider: ResourceProvider, id: string, restrictions: AccessRestrictions): Promise<FhirResource> {

@@ -80,8 +80,17 @@ describe(`FHIR access matrix on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
     const note = await fhirGet(server, `DocumentReference/${samNote}`, token);
     assert.equal(note.status, 200, note.text);
     assert.deepEqual(labelsOf(note.body), [`${CONFIDENTIALITY}|R`, `${DOCUMENT_TYPES}|Behavioral Health`]);
-    const binary = await fhirGet(server, `Binary/${samNote}`, token);
+    const binary = await fhirGet(server, `Binary/${samNote}`, token).set('Accept', 'application/fhir+json');
     assert.equal(binary.status, 200, binary.text);
+    assert.equal(binary.body.resourceType, 'Binary');
+    // Without a FHIR format asked for, a Binary is its content itself (R4 binary.html), sandboxed.
+    const stored = await server.db.knex('ehr_documents').where({ id: Number(samNote) }).first('content', 'content_type');
+    const native = await fhirGet(server, `Binary/${samNote}`, token).set('Accept', '*/*');
+    assert.equal(native.status, 200);
+    assert.equal(String(native.headers['content-type']).split(';')[0], stored.content_type);
+    assert.equal(native.headers['content-security-policy'], "default-src 'none'; sandbox");
+    assert.equal(native.headers['cache-control'], 'no-store');
+    assert.equal(native.text, stored.content);
     const conditions = await searchAll(server, 'Condition', `patient=${patients.sam}`, token);
     const codes = conditions.matches.map((c) => (c.code as { coding: Array<{ code: string }> }).coding[0]?.code).sort();
     assert.deepEqual(codes, ['F32.1', 'F41.1', 'I42.1', 'Z56.0'], 'the diagnoses written in the note are visible too');
@@ -109,7 +118,7 @@ describe(`FHIR access matrix on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
     const notes = await searchAll(server, 'DocumentReference', `patient=${patients.pat}`, token);
     const url = (notes.matches[0]?.content as Array<{ attachment: { url: string } }>)[0]?.attachment.url;
     assert.match(String(url), /^Binary\/\d+$/);
-    const binary = await fhirGet(server, String(url), token);
+    const binary = await fhirGet(server, `${String(url)}?_format=json`, token);
     assert.equal(binary.status, 200, binary.text);
     assert.equal(binary.body.resourceType, 'Binary');
     assertOutcome(await fhirGet(server, `Binary/${samNote}`, token), 404, 'not-found');

@@ -144,7 +144,7 @@ describe(`US Core care searches on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
     const note = await fhirGet(server, `DocumentReference/${noteId}`, token);
     assert.equal(note.status, 200, note.text);
     assertLabelledAndValid(note.body);
-    const binary = await fhirGet(server, note.body.content[0].attachment.url as string, token);
+    const binary = await fhirGet(server, note.body.content[0].attachment.url as string, token).set('Accept', 'application/fhir+json');
     assert.equal(binary.status, 200, binary.text);
     assert.equal(binary.body.resourceType, 'Binary');
     const row = rows.documents!.find((d) => String(d.id) === noteId)!;
