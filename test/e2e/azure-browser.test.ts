@@ -48,7 +48,7 @@ describe(`Azure AD sign-in in headless Chromium on ${process.env.TEST_DB ?? 'sql
     }
   }
 
-  it('B2C: Maria signs in as a patient, chooses Leo and allows', { skip, timeout: 60_000 }, async () => {
+  it('B2C: Maria signs in as a patient, chooses Leo among her charts, allows all but one scope, and the app shows Leo', { skip, timeout: 60_000 }, async () => {
     await withPage(async (page, token) => {
       await page.goto(`${ehr.origin}/apps/demo/standalone`);
       await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
@@ -56,12 +56,21 @@ describe(`Azure AD sign-in in headless Chromium on ${process.env.TEST_DB ?? 'sql
       await page.waitForURL((url) => url.origin === devIdp.origin);
       await page.getByRole('button', { name: 'maria@example.com', exact: true }).click();
       await page.waitForURL(/\/smart\/auth\/pick-patient\?/);
+      assert.equal(await page.getByLabel('Patient name').count(), 0, 'a representative does not search the EHR');
+      const choices = await page.getByRole('radio').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).labels?.[0]?.textContent?.trim()));
+      assert.deepEqual(choices.sort(), ['Leo Lopez (born 9 May 2015)', 'Maria Lopez (born 22 July 1986)', 'Mia Lopez (born 30 November 2020)']);
       await page.getByLabel('Leo Lopez (born 9 May 2015)', { exact: true }).check();
       await page.getByRole('button', { name: 'Continue', exact: true }).click();
       await page.getByRole('heading', { name: 'Allow access?', level: 1 }).waitFor();
+      await page.getByLabel('Keep access after you close the app (until you revoke it)').uncheck();
       await page.getByRole('button', { name: 'Allow', exact: true }).click();
       const body = await token;
       assert.equal(body.patient, await ehr.patientId('Leo Lopez'));
+      assert.equal(body.refresh_token, undefined, 'offline_access was unchecked');
+      assert.deepEqual(String(body.scope).split(' ').sort(), ['fhirUser', 'launch/patient', 'openid', 'patient/Condition.rs', 'patient/Patient.rs']);
+      // The demo app reads Leo through the FHIR API with Maria's token.
+      await page.locator('h1#patient-name', { hasText: 'Leo Lopez' }).waitFor();
+      await page.locator('#conditions li').first().waitFor();
     });
   });
 

@@ -3,8 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createSmartPlugin, type FhirResource } from '../../src/index.ts';
 import { createSampleProviders } from '../../samples/host-ehr/fhir/index.ts';
-import { fhirGet, portalToken, searchAll, serviceToken, userToken } from '../support/fhir-requests.ts';
-import { demoPatientId, ORIGIN, startSmartServer, TEST_SECRET, type SmartServer } from '../support/smart-server.ts';
+import { fhirGet, searchAll, serviceToken, userToken } from '../support/fhir-requests.ts';
+import { portalToken, startPortalServer, type PortalServer } from '../support/portal-sign-in.ts';
+import { demoPatientId, ORIGIN, TEST_SECRET } from '../support/smart-server.ts';
 import { backendClientKey, clientAssertion, clientCredentials } from '../support/token-requests.ts';
 
 const CONFIDENTIALITY = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
@@ -24,13 +25,13 @@ function assertOutcome(res: request.Response, status: number, code: string): voi
 
 /** The allow and deny matrix of issue 4 for the seeded users, through the real HTTP surface (DESIGN §5). */
 describe(`FHIR access matrix on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
-  let server: SmartServer;
+  let server: PortalServer;
   const patients: Record<'pat' | 'maria' | 'leo' | 'mia' | 'sam', string> = { pat: '', maria: '', leo: '', mia: '', sam: '' };
   let samNote = '';
   let patGeneticNote = '';
 
   before(async () => {
-    server = await startSmartServer();
+    server = await startPortalServer();
     patients.pat = await demoPatientId(server, 'Pat', 'Jones');
     patients.maria = await demoPatientId(server, 'Maria', 'Lopez');
     patients.leo = await demoPatientId(server, 'Leo', 'Lopez');

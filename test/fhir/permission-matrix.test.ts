@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FhirResource } from '../../src/index.ts';
-import { fhirGet, portalToken, searchAll, serviceToken, userToken } from '../support/fhir-requests.ts';
-import { demoPatientId, startSmartServer, type SmartServer } from '../support/smart-server.ts';
+import { fhirGet, searchAll, serviceToken, userToken } from '../support/fhir-requests.ts';
+import { portalToken, startPortalServer, type PortalServer } from '../support/portal-sign-in.ts';
+import { demoPatientId } from '../support/smart-server.ts';
 
 type Caller = 'provider' | 'frontdesk' | 'admin' | 'sensitive-provider' | 'svc-portal' | 'svc-scheduling' | 'maria-for-leo';
 const CALLERS: Caller[] = ['provider', 'frontdesk', 'admin', 'sensitive-provider', 'svc-portal', 'svc-scheduling', 'maria-for-leo'];
@@ -35,13 +36,13 @@ function patientsOf(resource: FhirResource): Set<string> {
 
 /** Issue 4's allow and deny matrix, per resource type and seeded caller, through the real HTTP surface. */
 describe(`FHIR permission matrix per resource type on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
-  let server: SmartServer;
+  let server: PortalServer;
   const tokens = new Map<Caller, string>();
   let leo = '';
   let sam = '';
 
   before(async () => {
-    server = await startSmartServer();
+    server = await startPortalServer();
     leo = await demoPatientId(server, 'Leo', 'Lopez');
     sam = await demoPatientId(server, 'Sam', 'Rivera');
     for (const login of ['provider', 'frontdesk', 'admin', 'sensitive-provider'] as const) {

@@ -3,8 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Knex } from 'knex';
 import type { PluginLogger, ProvidedResource, ResourceProvider } from '../../src/index.ts';
 import { createSampleProviders } from '../../samples/host-ehr/fhir/index.ts';
-import { fhirGet, portalToken, searchAll } from '../support/fhir-requests.ts';
-import { demoPatientId, startSmartServer, type SmartServer } from '../support/smart-server.ts';
+import { fhirGet, searchAll } from '../support/fhir-requests.ts';
+import { portalToken, startPortalServer, type PortalServer } from '../support/portal-sign-in.ts';
+import { demoPatientId } from '../support/smart-server.ts';
 
 /**
  * A Patient provider that ignores the restrictions it is given, as a host's buggy query would: every row, for
@@ -33,12 +34,12 @@ function carelessPatients(knex: Knex): ResourceProvider {
 }
 
 describe(`the plugin re-checks what a provider returns, on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
-  let server: SmartServer;
+  let server: PortalServer;
   const warnings: Array<{ message: string; fields: Record<string, unknown> | undefined }> = [];
   const logger: PluginLogger = { info: () => {}, error: () => {}, warn: (message, fields) => warnings.push({ message, fields }) };
 
   before(async () => {
-    server = await startSmartServer({ logger }, (knex) => [
+    server = await startPortalServer({ logger }, (knex) => [
       carelessPatients(knex), ...createSampleProviders(knex).filter((p) => p.resourceType !== 'Patient'),
     ]);
   });

@@ -2,20 +2,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { assertValidR4 } from '../support/fhir-validate.ts';
-import { FHIR_PATH, fhirGet, portalToken, registerWriterApp, userToken } from '../support/fhir-requests.ts';
-import { demoPatientId, FHIR_BASE, startSmartServer, type SmartServer } from '../support/smart-server.ts';
+import { FHIR_PATH, fhirGet, registerWriterApp, userToken } from '../support/fhir-requests.ts';
+import { portalToken, startPortalServer, type PortalServer } from '../support/portal-sign-in.ts';
+import { demoPatientId, FHIR_BASE } from '../support/smart-server.ts';
 
-function put(server: SmartServer, path: string, token: string, body: unknown): request.Test {
+function put(server: PortalServer, path: string, token: string, body: unknown): request.Test {
   return request(server.app).put(`${FHIR_PATH}/${path}`).set('Authorization', `Bearer ${token}`).type('application/fhir+json').send(JSON.stringify(body));
 }
 
-function post(server: SmartServer, path: string, token: string, body: unknown): request.Test {
+function post(server: PortalServer, path: string, token: string, body: unknown): request.Test {
   return request(server.app).post(`${FHIR_PATH}/${path}`).set('Authorization', `Bearer ${token}`).type('application/fhir+json').send(JSON.stringify(body));
 }
 
 /** The two writes of issue 4: Patient update (Edit Registration) and Appointment create (Edit Schedule). */
 describe(`FHIR writes on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
-  let server: SmartServer;
+  let server: PortalServer;
   let frontdesk: string;
   let pat: string;
   let sam: string;
@@ -24,7 +25,7 @@ describe(`FHIR writes on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
   let location: string;
 
   before(async () => {
-    server = await startSmartServer();
+    server = await startPortalServer();
     clientId = await registerWriterApp(server);
     frontdesk = (await userToken(server, { clientId, login: 'frontdesk', scope: 'openid fhirUser user/Patient.rus user/Appointment.crs' })).token;
     pat = await demoPatientId(server, 'Pat', 'Jones');

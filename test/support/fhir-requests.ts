@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { FhirResource } from '../../src/index.ts';
-import { deriveKey } from '../../src/store/key-protection.ts';
-import { authorizeUrl, codeFrom, FHIR_BASE, hiddenFields, pkce, REDIRECT_URI, TEST_SECRET, type SmartServer } from './smart-server.ts';
-import { passwordGrant, redeemCode, tokensFor, type CodeOptions } from './token-requests.ts';
+import { FHIR_BASE, REDIRECT_URI, type SmartServer } from './smart-server.ts';
+import { passwordGrant, tokensFor, type CodeOptions } from './token-requests.ts';
 
 export const FHIR_PATH = '/smart/fhir';
 
@@ -71,36 +69,6 @@ export async function searchAll(server: SmartServer, type: string, query: string
 /** The ids of resources, sorted, for comparing result sets. */
 export function idsOf(resources: readonly FhirResource[]): string[] {
   return resources.map((r) => String(r.id)).sort();
-}
-
-/**
- * A token a patient-portal identity (B2C) gets for one of its linked charts, through the real picker and consent.
- * The sign-in itself is stood in for by the plugin session B2C creates (a session row and its signed cookie).
- */
-export async function portalToken(server: SmartServer, identity: string, patientId: string, scope: string, clientId = 'demo-app'): Promise<{ token: string; scope: string }> {
-  const id = randomBytes(32).toString('base64url');
-  const user = { kind: 'portal', identity, method: 'azure-b2c', authTime: Math.floor(Date.now() / 1000) };
-  await server.db.knex('smart_sessions').insert({ session_id: id, data: JSON.stringify({ user }), expires_at: new Date(Date.now() + 600_000) });
-  const mac = createHmac('sha256', deriveKey(Buffer.from(TEST_SECRET, 'utf8'), 'session-cookie')).update(id).digest('base64url');
-  const cookie = `smart_sid=${id}.${mac}`;
-  const agent = request.agent(server.app);
-  const { verifier, challenge } = pkce();
-  const start = await agent.get(authorizeUrl({ clientId, scope: `launch/patient ${scope}`, challenge })).set('Cookie', cookie);
-  let page = await agent.get(String(start.headers.location)).set('Cookie', cookie);
-  if (/<h1>Choose a patient<\/h1>/.test(page.text)) {
-    const chosen = await agent.post('/smart/auth/pick-patient').set('Cookie', cookie).type('form').send({ ...hiddenFields(page.text), patient: patientId });
-    assert.equal(chosen.status, 303, chosen.text);
-    page = await agent.get(String(chosen.headers.location)).set('Cookie', cookie);
-  }
-  assert.equal(page.status, 200, page.text);
-  const checked = [...page.text.matchAll(/<input type="checkbox" [^>]*name="scope" value="([^"]+)"[^>]*checked/g)].map((m) => m[1] as string);
-  const body = new URLSearchParams({ ...hiddenFields(page.text), decision: 'allow' });
-  for (const value of checked) body.append('scope', value);
-  const { code } = codeFrom(await agent.post('/smart/auth/consent').set('Cookie', cookie).type('form').send(body.toString()));
-  const res = await redeemCode(server, code, verifier, { client_id: clientId });
-  assert.equal(res.status, 200, res.text);
-  assert.equal(res.body.patient, patientId);
-  return { token: res.body.access_token as string, scope: res.body.scope as string };
 }
 
 /** A public app that may ask for write scopes too (the demo apps are read only); the EHR's permissions still decide. */
