@@ -1,10 +1,10 @@
 import { ConfigurationError } from '../errors/configuration-error.ts';
+import { RESOURCE_TYPE } from '../fhir/fhir-names.ts';
 import type { FhirSettings } from '../fhir/fhir-server.ts';
 import type { ResourceProvider } from '../fhir/provider.ts';
 import { DEFAULTS } from './defaults.ts';
 import { functionAt, integerAt, isPlainObject, nonEmptyStringAt, objectAt, onlyKeys } from './option-checks.ts';
 
-const TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 const PARAMETER_TYPES = ['token', 'reference', 'date', 'string'];
 
 /** Validates `fhirResources` (the host's providers) and `fhir` (API settings); errors name the option path. */
@@ -32,7 +32,7 @@ function resolveProviders(value: unknown): ResourceProvider[] {
     if (!isPlainObject(provider) && (typeof provider !== 'object' || provider === null)) throw new ConfigurationError(at, 'a resource provider object');
     const p = provider as Record<string, unknown>;
     const type = nonEmptyStringAt(`${at}.resourceType`, p.resourceType);
-    if (!TYPE.test(type)) throw new ConfigurationError(`${at}.resourceType`, 'a FHIR resource type name such as "Patient"', type);
+    if (!RESOURCE_TYPE.test(type)) throw new ConfigurationError(`${at}.resourceType`, 'a FHIR resource type name such as "Patient"', type);
     if (seen.has(type)) throw new ConfigurationError(`${at}.resourceType`, `a type served by one provider only (${type} is registered twice)`);
     seen.add(type);
     functionAt(`${at}.read`, p.read);

@@ -4,7 +4,7 @@ import { TtlCache } from '../host/ttl-cache.ts';
 import { permittedInteractions } from '../smart/permission-scopes.ts';
 import { scopeAccess, type ScopeInteraction } from '../smart/scope-access.ts';
 import type { Caller } from './caller.ts';
-import { FhirHttpError } from './operation-outcome.ts';
+import { bearerChallenge, FhirHttpError } from './operation-outcome.ts';
 import type { AccessRestrictions, CategoryToken } from './provider.ts';
 
 const LETTER: Readonly<Record<ScopeInteraction, string>> = { read: 'r', search: 's', create: 'c', update: 'u' };
@@ -25,6 +25,8 @@ export class AccessPolicy {
     private readonly manifest: PluginManifest,
     private readonly patientRole: string,
     cacheTtlMs: number,
+    /** The protection space of 401 challenges (the FHIR base URL), as the authenticator names it. */
+    private readonly realm: string,
   ) {
     this.activeUsers = new TtlCache(cacheTtlMs);
     this.links = new TtlCache(cacheTtlMs);
@@ -86,12 +88,16 @@ export class AccessPolicy {
     if (caller.kind === 'portal') {
       const linked = await this.links.get(caller.subject, async () =>
         new Set((await this.directory.findPatientLinks(caller.subject)).map((link) => link.patientId)));
-      if (caller.patientId === undefined || !linked.has(caller.patientId)) throw noLongerAllowed();
+      if (caller.patientId === undefined || !linked.has(caller.patientId)) throw this.noLongerAllowed();
       return this.directory.getRolePermissions(this.patientRole);
     }
     const active = await this.activeUsers.get(caller.subject, async () => (await this.directory.findUserById(caller.subject))?.isActive ?? false);
-    if (!active) throw noLongerAllowed();
+    if (!active) throw this.noLongerAllowed();
     return this.directory.getUserPermissions(caller.subject);
+  }
+
+  private noLongerAllowed(): FhirHttpError {
+    return bearerChallenge(this.realm, 'invalid_token', 'The access token\'s user may no longer use this EHR\'s data.');
   }
 
   /** A user's own confidential document types and those of their roles, merged once per cache period. */
@@ -107,10 +113,6 @@ export class AccessPolicy {
   }
 }
 
-function noLongerAllowed(): FhirHttpError {
-  return new FhirHttpError(401, 'login', 'The access token\'s user may no longer use this EHR\'s data.',
-    { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
-}
 
 /** A granular scope's `category` as written: `system|code` or `code`. */
 function categoryToken(written: string): CategoryToken {

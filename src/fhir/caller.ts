@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '../oauth/access-token-verifier.ts';
 import { parseScopes } from '../smart/parse-scope.ts';
 import type { ResourceScope } from '../smart/parse-scope.ts';
-import { FhirHttpError } from './operation-outcome.ts';
+import { bearerChallenge, type FhirHttpError } from './operation-outcome.ts';
 
 /** The authenticated caller of one FHIR request, from its access token. */
 export interface Caller {
@@ -66,10 +66,8 @@ export class CallerAuthenticator {
     return caller;
   }
 
-  /** 401 with the challenge RFC 6750 §3 describes; the token is never echoed. */
-  challenge(error: 'invalid_request' | 'invalid_token' | undefined, message: string): FhirHttpError {
-    const params = [`realm="${this.realm}"`, ...(error ? [`error="${error}"`] : [])];
-    return new FhirHttpError(401, 'login', message, { 'WWW-Authenticate': `Bearer ${params.join(', ')}` });
+  private challenge(error: 'invalid_request' | 'invalid_token' | undefined, message: string): FhirHttpError {
+    return bearerChallenge(this.realm, error, message);
   }
 
   private evict(now: number): void {

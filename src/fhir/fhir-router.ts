@@ -1,14 +1,15 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { loggableError } from '../errors/loggable-error.ts';
 import { asyncRoute } from '../http/async-route.ts';
+import { openCors } from '../http/cors.ts';
 import type { FhirContext } from './fhir-context.ts';
+import { RESOURCE_TYPE } from './fhir-names.ts';
 import { sendFhir } from './fhir-response.ts';
 import { createInstance, readInstance, updateInstance } from './instance-handlers.ts';
 import { FhirHttpError, operationOutcome } from './operation-outcome.ts';
 import { FhirRequestError, type ResourceProvider } from './provider.ts';
 import { formEntries, searchType } from './search-handler.ts';
 
-const TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 
 /**
  * The FHIR R4 REST surface under `{mount}/fhir` (DESIGN §6). Paths are matched here rather than with route
@@ -70,7 +71,7 @@ function withBody(parser: RequestHandler): RequestHandler {
 }
 
 function providerOf(context: FhirContext, type: string): ResourceProvider {
-  const provider = TYPE.test(type) ? context.providers.get(type) : undefined;
+  const provider = RESOURCE_TYPE.test(type) ? context.providers.get(type) : undefined;
   if (!provider) throw new FhirHttpError(404, 'not-supported', `The resource type "${type.slice(0, 64)}" is not served here; see ${context.fhirBaseUrl}/metadata.`);
   return provider;
 }
@@ -93,25 +94,12 @@ function pathSegments(path: string): string[] {
   }
 }
 
-/**
- * CORS for browser apps: any origin, no cookies (the access token is the credential). Preflights are answered
- * here; ETag and Location are exposed so apps can revalidate and follow a create.
- */
-const fhirCors: RequestHandler = (req, res, next) => {
-  res.set('Access-Control-Allow-Origin', '*');
-  res.set('Access-Control-Expose-Headers', 'ETag, Location, WWW-Authenticate');
-  res.vary('Origin');
-  if (req.method === 'OPTIONS') {
-    res.set({
-      'Access-Control-Allow-Methods': 'GET, POST, PUT',
-      'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept, If-None-Match, If-Match, Prefer',
-      'Access-Control-Max-Age': '600',
-    });
-    res.status(204).end();
-    return;
-  }
-  next();
-};
+// CORS for browser apps: any origin, no cookies (the access token is the credential); ETag and Location are
+// exposed so apps can revalidate and follow a create.
+const fhirCors = openCors('GET, POST, PUT', {
+  allowHeaders: 'Authorization, Content-Type, Accept, If-None-Match, If-Match, Prefer',
+  exposeHeaders: 'ETag, Location, WWW-Authenticate',
+});
 
 /**
  * Health data only over TLS (ONC (d)(9)). Behind a TLS-terminating proxy the host must tell Express so

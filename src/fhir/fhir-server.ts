@@ -39,7 +39,7 @@ export function createFhirServer(input: {
   development: boolean;
 }): { router: Router; invalidate(subject?: string): void } {
   const { urls, settings } = input;
-  const policy = new AccessPolicy(input.directory, input.manifest, input.patientRole, input.permissionCacheTtlMs);
+  const policy = new AccessPolicy(input.directory, input.manifest, input.patientRole, input.permissionCacheTtlMs, urls.fhirBaseUrl);
   const providers = new Map(input.providers.map((p) => [p.resourceType, p]));
   const metadata = capabilityStatement(input.providers, {
     fhirBaseUrl: urls.fhirBaseUrl, authorize: `${urls.issuer}/authorize`, token: `${urls.issuer}/token`,

@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
 import type { Caller } from './caller.ts';
 import type { FhirContext } from './fhir-context.ts';
+import { RESOURCE_ID } from './fhir-names.ts';
 import { etagOf, notModified, sendFhir, serialised } from './fhir-response.ts';
 import { FhirHttpError, notFound } from './operation-outcome.ts';
 import type { AccessRestrictions, FhirResource, ResourceProvider } from './provider.ts';
 
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 /** `GET [type]/[id]`: hidden and missing resources get the same 404 (REQ-SL-1); `If-None-Match` gives 304. */
 export async function readInstance(context: FhirContext, provider: ResourceProvider, caller: Caller, id: string, req: Request, res: Response): Promise<void> {
@@ -106,7 +106,7 @@ async function visible(context: FhirContext, provider: ResourceProvider, id: str
 }
 
 function checkId(type: string, id: string): void {
-  if (!ID.test(id)) throw new FhirHttpError(400, 'invalid', `"${id.slice(0, 80)}" is not a valid ${type} id (1-64 letters, digits, "-" or ".").`);
+  if (!RESOURCE_ID.test(id)) throw new FhirHttpError(400, 'invalid', `"${id.slice(0, 80)}" is not a valid ${type} id (1-64 letters, digits, "-" or ".").`);
 }
 
 function resourceBody(req: Request, type: string): FhirResource {

@@ -19,6 +19,12 @@ export class FhirHttpError extends Error {
   }
 }
 
+/** 401 with the challenge RFC 6750 §3 describes; the token is never echoed. */
+export function bearerChallenge(realm: string, error: 'invalid_request' | 'invalid_token' | undefined, message: string): FhirHttpError {
+  const params = [`realm="${realm}"`, ...(error ? [`error="${error}"`] : [])];
+  return new FhirHttpError(401, 'login', message, { 'WWW-Authenticate': `Bearer ${params.join(', ')}` });
+}
+
 /**
  * The one "not found" answer. Data of other patients and restricted resources get exactly this, so a caller
  * cannot tell them from ids that do not exist (DESIGN §5; audit-requirements REQ-SL-1).

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { Caller } from './caller.ts';
 import { searchsetBundle } from './bundle.ts';
 import type { FhirContext } from './fhir-context.ts';
+import { RESOURCE_ID } from './fhir-names.ts';
 import { sendFhir } from './fhir-response.ts';
 import { FhirHttpError } from './operation-outcome.ts';
 import type { FhirResource, ResourceProvider } from './provider.ts';
@@ -96,7 +97,7 @@ async function collectIncluded(context: FhirContext, caller: Caller, provider: R
 async function readIfAllowed(context: FhirContext, caller: Caller, type: string, id: string): Promise<FhirResource[]> {
   const provider = context.providers.get(type);
   const restrictions = await allowedOrUndefined(context, caller, type, 'read');
-  if (!provider || !restrictions || !/^[A-Za-z0-9\-.]{1,64}$/.test(id)) return [];
+  if (!provider || !restrictions || !RESOURCE_ID.test(id)) return [];
   const found = await provider.read(id, { restrictions });
   return found ? context.guard.admit(type, [found], restrictions) : [];
 }

@@ -1,4 +1,5 @@
 import { parseDateValue } from './date-parameter.ts';
+import { RESOURCE_ID, RESOURCE_TYPE } from './fhir-names.ts';
 import { FhirHttpError } from './operation-outcome.ts';
 import type { ResourceProvider, SearchCriterion, SearchParameterDefinition, SearchValue } from './provider.ts';
 
@@ -27,8 +28,6 @@ export interface SearchLimits {
   maxCount: number;
 }
 
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
-const TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 // Result parameters this server does not implement. Rejected rather than ignored, so a client never mistakes an
 // unfiltered or unsorted answer for what it asked (`_security` would also bypass nothing: REQ-SL-6 allows a 400).
 const UNSUPPORTED = new Set(['_sort', '_summary', '_elements', '_contained', '_containedType', '_total', '_security',
@@ -123,13 +122,13 @@ function parseValue(definition: SearchParameterDefinition, modifier: string | un
 }
 
 function parseReference(definition: SearchParameterDefinition, modifier: string | undefined, text: string): SearchValue {
-  if (modifier !== undefined && !TYPE.test(modifier)) throw unsupportedModifier(definition, modifier);
+  if (modifier !== undefined && !RESOURCE_TYPE.test(modifier)) throw unsupportedModifier(definition, modifier);
   const parts = text.split('/');
   // `[base]/Type/id`, `Type/id` or `id`. Only this server's own references can match its data.
   if (parts.length > 2 && !/^https?:$/.test(parts[0] ?? '')) throw invalid(`${definition.name}: not a reference (id, Type/id or a URL).`);
   const id = parts.at(-1) ?? '';
   const type = parts.length >= 2 ? parts.at(-2) : modifier;
-  if (!ID.test(id) || (type !== undefined && !TYPE.test(type))) throw invalid(`${definition.name}: not a valid reference (id, Type/id or a URL).`);
+  if (!RESOURCE_ID.test(id) || (type !== undefined && !RESOURCE_TYPE.test(type))) throw invalid(`${definition.name}: not a valid reference (id, Type/id or a URL).`);
   if (modifier !== undefined && type !== modifier) throw invalid(`${definition.name}:${modifier} names another type than the reference.`);
   if (type !== undefined && definition.targets && !definition.targets.includes(type)) {
     throw invalid(`${definition.name} refers to ${definition.targets.join(' or ')}, not ${type}.`);

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createSmartPlugin, type FhirResource } from '../../src/index.ts';
 import { createSampleProviders } from '../../samples/host-ehr/fhir/index.ts';
-import { fhirGet, searchAll, serviceToken, userToken } from '../support/fhir-requests.ts';
+import { assertOutcome, fhirGet, searchAll, serviceToken, userToken } from '../support/fhir-requests.ts';
 import { portalToken, startPortalServer, type PortalServer } from '../support/portal-sign-in.ts';
 import { demoPatientId, ORIGIN, TEST_SECRET } from '../support/smart-server.ts';
 import { backendClientKey, clientAssertion, clientCredentials } from '../support/token-requests.ts';
@@ -14,13 +14,6 @@ const OBSERVATION_CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-
 
 function labelsOf(resource: FhirResource): string[] {
   return (resource.meta?.security ?? []).map((c) => `${c.system}|${c.code}`);
-}
-
-function assertOutcome(res: request.Response, status: number, code: string): void {
-  assert.equal(res.status, status, res.text);
-  assert.match(String(res.headers['content-type']), /^application\/fhir\+json/);
-  assert.equal(res.body.resourceType, 'OperationOutcome');
-  assert.equal(res.body.issue[0].code, code);
 }
 
 /** The allow and deny matrix of issue 4 for the seeded users, through the real HTTP surface (DESIGN §5). */
@@ -175,7 +168,9 @@ describe(`FHIR access matrix on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
     await knex('ehr_users').where({ id: Number(userId) }).update({ is_active: false });
     try {
       server.plugin.hostDirectory.invalidate(userId);
-      assertOutcome(await fhirGet(server, `Condition?patient=${patients.pat}`, token), 401, 'login');
+      const stopped = await fhirGet(server, `Condition?patient=${patients.pat}`, token);
+      assertOutcome(stopped, 401, 'login');
+      assert.equal(stopped.headers['www-authenticate'], `Bearer realm="${ORIGIN}/smart/fhir", error="invalid_token"`);
     } finally {
       await knex('ehr_users').where({ id: Number(userId) }).update({ is_active: true });
       server.plugin.hostDirectory.invalidate(userId);

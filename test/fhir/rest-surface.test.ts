@@ -2,20 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { assertValidR4 } from '../support/fhir-validate.ts';
-import { FHIR_PATH, fhirGet, fhirPostSearch, idsOf, searchAll, serviceToken } from '../support/fhir-requests.ts';
+import { assertOutcome, FHIR_PATH, fhirGet, fhirPostSearch, idsOf, searchAll, serviceToken } from '../support/fhir-requests.ts';
 import { demoPatientId, FHIR_BASE, ISSUER, startSmartServer, type SmartServer } from '../support/smart-server.ts';
-
-function assertOutcome(res: request.Response, status: number, code: string, diagnostics?: string | RegExp): void {
-  assert.equal(res.status, status, res.text);
-  assert.match(String(res.headers['content-type']), /^application\/fhir\+json; charset=utf-8$/);
-  assert.equal(res.body.resourceType, 'OperationOutcome');
-  assert.equal(res.body.issue.length, 1);
-  assert.equal(res.body.issue[0].severity, 'error');
-  assert.equal(res.body.issue[0].code, code);
-  if (typeof diagnostics === 'string') assert.equal(res.body.issue[0].diagnostics, diagnostics);
-  else if (diagnostics) assert.match(res.body.issue[0].diagnostics, diagnostics);
-  assertValidR4(res.body);
-}
 
 /** The REST details of issue 4: errors, paging, POST search, ETags, includes, CORS and the CapabilityStatement. */
 describe(`FHIR REST surface on ${process.env.TEST_DB ?? 'sqlite'}`, () => {

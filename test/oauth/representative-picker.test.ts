@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import request from 'supertest';
-import { signInAtDevIdp } from '../support/dev-idp-client.ts';
-import { startPortalServer, type PortalServer } from '../support/portal-sign-in.ts';
-import { authorizeUrl, codeFrom, follow, hiddenFields, offeredPatients, pkce } from '../support/smart-server.ts';
+import { signInAsPatient, startPortalServer, type PortalServer } from '../support/portal-sign-in.ts';
+import { codeFrom, hiddenFields, offeredPatients } from '../support/smart-server.ts';
 import { redeemCode } from '../support/token-requests.ts';
 
 describe(`patient picker for a representative on ${process.env.TEST_DB ?? 'sqlite'}`, () => {
@@ -15,13 +13,8 @@ describe(`patient picker for a representative on ${process.env.TEST_DB ?? 'sqlit
 
   it('offers exactly the charts linked to Maria, and gives a token for the one she chooses under the Patient role', async () => {
     // Maria signs in with Azure AD B2C (the dev-idp), as the sign-in page's "Sign in as a patient" does.
-    const agent = request.agent(server.app);
-    const { verifier, challenge } = pkce();
     const scope = 'launch/patient openid fhirUser patient/Patient.rs patient/Condition.rs user/Patient.rs';
-    const signInPage = await follow(agent, await agent.get(authorizeUrl({ scope, challenge })));
-    const policy = server.devIdp.azureOptions([]).b2c.policies[0] as string;
-    const toAzure = await agent.get(`/smart/auth/azure/b2c/start?transaction_id=${hiddenFields(signInPage.text).transaction_id}&p=${policy}`);
-    const back = await agent.get(await signInAtDevIdp(server.devIdp, toAzure, 'maria@example.com'));
+    const { agent, verifier, back } = await signInAsPatient(server, 'maria@example.com', scope);
     assert.equal(back.status, 303);
     assert.match(String(back.headers.location), /^\/smart\/auth\/pick-patient\?/);
     const picker = await agent.get(String(back.headers.location));

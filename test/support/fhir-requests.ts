@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import type { FhirResource } from '../../src/index.ts';
+import { assertValidR4 } from './fhir-validate.ts';
 import { FHIR_BASE, REDIRECT_URI, type SmartServer } from './smart-server.ts';
 import { passwordGrant, tokensFor, type CodeOptions } from './token-requests.ts';
 
@@ -78,4 +79,17 @@ export async function registerWriterApp(server: SmartServer): Promise<string> {
     scopes: ['openid', 'fhirUser', 'launch/patient', 'user/*.cruds', 'patient/*.cruds'], grantTypes: ['authorization_code'],
   });
   return 'writer-app';
+}
+
+/** An OperationOutcome answer: status, FHIR JSON, one error issue of this code (and these diagnostics), valid R4. */
+export function assertOutcome(res: request.Response, status: number, code: string, diagnostics?: string | RegExp): void {
+  assert.equal(res.status, status, res.text);
+  assert.match(String(res.headers['content-type']), /^application\/fhir\+json; charset=utf-8$/);
+  assert.equal(res.body.resourceType, 'OperationOutcome');
+  assert.equal(res.body.issue.length, 1);
+  assert.equal(res.body.issue[0].severity, 'error');
+  assert.equal(res.body.issue[0].code, code);
+  if (typeof diagnostics === 'string') assert.equal(res.body.issue[0].diagnostics, diagnostics);
+  else if (diagnostics) assert.match(res.body.issue[0].diagnostics, diagnostics);
+  assertValidR4(res.body);
 }

@@ -33,20 +33,30 @@ export async function startPortalServer(
 }
 
 /**
+ * "Sign in as a patient" for an authorization request: B2C at the dev-idp as `identity`. Returns the browser
+ * (agent), the PKCE verifier and the plugin's answer to the Azure AD callback (a redirect to the picker or consent).
+ */
+export async function signInAsPatient(server: PortalServer, identity: string, scope: string, clientId = 'demo-app') {
+  const agent = request.agent(server.app);
+  const { verifier, challenge } = pkce();
+  const signInPage = await follow(agent, await agent.get(authorizeUrl({ clientId, scope, challenge })));
+  assert.equal(signInPage.status, 200, signInPage.text);
+  const { transaction_id: transactionId } = hiddenFields(signInPage.text);
+  const policy = server.devIdp.azureOptions([]).b2c.policies[0] as string;
+  const toAzure = await agent.get(`/smart/auth/azure/b2c/start?transaction_id=${encodeURIComponent(String(transactionId))}&p=${policy}`);
+  const back = await agent.get(await signInAtDevIdp(server.devIdp, toAzure, identity));
+  return { agent, verifier, back };
+}
+
+/**
  * The token a patient-portal identity gets for one of its linked charts: "Sign in as a patient" (B2C at the
  * dev-idp), the picker, consent with everything offered checked, and the code exchange.
  */
 export async function portalToken(
   server: PortalServer, identity: string, patientId: string, scope: string, clientId = 'demo-app',
 ): Promise<{ token: string; scope: string }> {
-  const agent = request.agent(server.app);
-  const { verifier, challenge } = pkce();
-  const signInPage = await follow(agent, await agent.get(authorizeUrl({ clientId, scope: `launch/patient ${scope}`, challenge })));
-  assert.equal(signInPage.status, 200, signInPage.text);
-  const { transaction_id: transactionId } = hiddenFields(signInPage.text);
-  const policy = server.devIdp.azureOptions([]).b2c.policies[0] as string;
-  const toAzure = await agent.get(`/smart/auth/azure/b2c/start?transaction_id=${encodeURIComponent(String(transactionId))}&p=${policy}`);
-  let page = await follow(agent, await agent.get(await signInAtDevIdp(server.devIdp, toAzure, identity)));
+  const { agent, verifier, back } = await signInAsPatient(server, identity, `launch/patient ${scope}`, clientId);
+  let page = await follow(agent, back);
   if (/<h1>Choose a patient<\/h1>/.test(page.text)) {
     const chosen = await agent.post('/smart/auth/pick-patient').type('form').send({ ...hiddenFields(page.text), patient: patientId });
     assert.equal(chosen.status, 303, chosen.text);
